@@ -1,0 +1,71 @@
+"""Portico's kernel. Plugins import only the names exported here.
+
+See docs/plugins.md for the guide to writing a plugin.
+"""
+
+from core.accounts import AccountError, create_customer, create_user, hash_password
+from core.app import Portico, create_app
+from core.context import RequestContext
+from core.db import Base, CustomerOwned, Scope, TenantOwned, set_scope, utcnow
+from core.declarations import (
+    CUSTOMER_ADMIN,
+    CUSTOMER_USER,
+    VENDOR_ADMIN,
+    VENDOR_STAFF,
+    ActionItem,
+    ActionSource,
+    Manifest,
+    MenuItem,
+    Permission,
+    SeedContext,
+    SettingsField,
+    Widget,
+)
+from core.hookimpl import hookimpl
+from core.models import Customer, Tenant, User
+from core.recent import record_recent
+from core.settings import Settings
+from core.version import __version__
+from core.web.forms import form_data, form_lists, safe_next
+from core.web.rendering import render
+from core.web.sessions import flash
+
+__all__ = [
+    "CUSTOMER_ADMIN",
+    "CUSTOMER_USER",
+    "VENDOR_ADMIN",
+    "VENDOR_STAFF",
+    "AccountError",
+    "ActionItem",
+    "ActionSource",
+    "Base",
+    "Customer",
+    "CustomerOwned",
+    "Manifest",
+    "MenuItem",
+    "Permission",
+    "Portico",
+    "RequestContext",
+    "Scope",
+    "SeedContext",
+    "Settings",
+    "SettingsField",
+    "Tenant",
+    "TenantOwned",
+    "User",
+    "Widget",
+    "__version__",
+    "create_app",
+    "create_customer",
+    "create_user",
+    "flash",
+    "form_data",
+    "form_lists",
+    "hash_password",
+    "hookimpl",
+    "record_recent",
+    "render",
+    "safe_next",
+    "set_scope",
+    "utcnow",
+]

@@ -1,0 +1,244 @@
+"""Tenants, customer accounts, people and roles: the domain actions, with no HTTP in them.
+
+The same functions serve the web pages, the CLI and the demo seeding.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import Scope, get_scope, set_scope
+from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
+from core.models import Customer, Role, RolePermission, Tenant, TenantModule, User, WebSession
+from core.plugins import CORE_MODULE, PluginSet
+from core.tenancy import bump_config_version
+
+DEFAULT_ROLES: tuple[tuple[str, str, str], ...] = (
+    (VENDOR_ADMIN, "Vendor admin", "staff"),
+    (VENDOR_STAFF, "Vendor staff", "staff"),
+    (CUSTOMER_ADMIN, "Customer admin", "customer"),
+    (CUSTOMER_USER, "Customer user", "customer"),
+)
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class AccountError(ValueError):
+    """A request the domain refuses, with a message fit to show the person who made it."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        _hasher.hash(password)  # spend the same time as a real check, so timing reveals nothing
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@asynccontextmanager
+async def scoped(db: AsyncSession, scope: Scope) -> AsyncIterator[AsyncSession]:
+    """Run a block with ``db`` scoped differently, then put the previous scope back."""
+    previous = db.info.get("scope")
+    set_scope(db, scope)
+    try:
+        yield db
+    finally:
+        if previous is None:
+            db.info.pop("scope", None)
+        else:
+            set_scope(db, previous)
+
+
+async def _maybe_await(value: object) -> None:
+    if inspect.isawaitable(value):
+        await value
+
+
+# --- tenants and modules ------------------------------------------------------------------
+
+
+async def create_tenant(db: AsyncSession, plugins: PluginSet, slug: str, name: str, host: str | None = None) -> Tenant:
+    """A new vendor with the default roles, default grants and the default modules switched on."""
+    slug = slug.strip().lower()
+    if not SLUG.match(slug):
+        raise AccountError("A tenant slug is lowercase letters, digits and dashes (at most 63).")
+    if not name.strip():
+        raise AccountError("Give the tenant a name.")
+    async with scoped(db, Scope.system()):
+        clash = (Tenant.slug == slug) | (Tenant.host == host.lower()) if host else Tenant.slug == slug
+        if await db.scalar(select(Tenant.id).where(clash)):
+            raise AccountError(f"A tenant with slug {slug!r} or host {host!r} already exists.")
+        tenant = Tenant(slug=slug, name=name.strip(), host=host.lower() if host else None)
+        db.add(tenant)
+        await db.flush()
+    async with scoped(db, Scope(tenant.id)):
+        roles = {key: Role(key=key, name=label, audience=aud, builtin=True) for key, label, aud in DEFAULT_ROLES}
+        db.add_all(roles.values())
+        await db.flush()
+        await _grant_defaults(db, plugins, roles, [CORE_MODULE])
+        for plugin in plugins.modules:
+            if plugin.manifest.enabled_by_default:
+                await set_module_enabled(db, plugins, tenant.id, plugin.name, True)
+            else:
+                db.add(TenantModule(module=plugin.name, enabled=False))
+        await db.flush()
+    return tenant
+
+
+async def _grant_defaults(db: AsyncSession, plugins: PluginSet, roles: dict[str, Role], modules: Iterable[str]) -> None:
+    wanted = set(modules)
+    for perm in plugins.permissions.values():
+        if perm.module not in wanted:
+            continue
+        for key in perm.default_roles:
+            if key in roles:
+                db.add(RolePermission(role_id=roles[key].id, permission=perm.key))
+    await db.flush()
+
+
+async def set_module_enabled(db: AsyncSession, plugins: PluginSet, tenant_id: int, module: str, enabled: bool) -> None:
+    """Switch a module on or off for a tenant; the change shows on every worker's next request.
+
+    The first time a module is enabled for a tenant its permissions are granted to the default
+    roles. The plugin's ``portico_on_enable``/``portico_on_disable`` runs on every path.
+    """
+    if plugins.get(module) is None or module == CORE_MODULE:
+        raise AccountError(f"No installed module is called {module!r}.")
+    async with scoped(db, Scope(tenant_id)):
+        row = await db.scalar(select(TenantModule).where(TenantModule.module == module))
+        if row is None:
+            row = TenantModule(module=module, enabled=enabled)
+            db.add(row)
+            if enabled:
+                roles = {r.key: r for r in (await db.execute(select(Role))).scalars()}
+                await _grant_defaults(db, plugins, roles, [module])
+        elif row.enabled == enabled:
+            return
+        row.enabled = enabled
+        await db.flush()
+        hook = "portico_on_enable" if enabled else "portico_on_disable"
+        for result in plugins.call_for(module, hook, db=db, tenant_id=tenant_id):
+            await _maybe_await(result)
+        await bump_config_version(db, tenant_id)
+        await db.flush()
+
+
+# --- customer accounts ----------------------------------------------------------------------
+
+
+async def create_customer(db: AsyncSession, name: str, parent_id: int | None = None) -> Customer:
+    """A customer account; with ``parent_id`` it is a site of that customer."""
+    if not name.strip():
+        raise AccountError("Give the customer account a name.")
+    parent = None
+    if parent_id is not None:
+        parent = await db.get(Customer, parent_id)
+        if parent is None:
+            raise AccountError("The parent customer does not exist.")
+    customer = Customer(name=name.strip(), parent_id=parent_id)
+    db.add(customer)
+    await db.flush()
+    customer.path = f"{parent.path if parent else '/'}{customer.id}/"
+    await db.flush()
+    return customer
+
+
+async def find_customer(db: AsyncSession, name: str) -> Customer | None:
+    return await db.scalar(select(Customer).where(Customer.name == name))
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+async def role_by_key(db: AsyncSession, key: str) -> Role | None:
+    return await db.scalar(select(Role).where(Role.key == key))
+
+
+async def create_user(
+    db: AsyncSession,
+    *,
+    email: str,
+    password: str | None,
+    role: str,
+    customer_id: int | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    title: str = "",
+) -> User:
+    """Vendor staff (no ``customer_id``) or a contact of that customer account."""
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise AccountError(f"{email!r} is not an email address.")
+    role_row = await role_by_key(db, role)
+    if role_row is None:
+        raise AccountError(f"There is no role {role!r}.")
+    wanted = "staff" if customer_id is None else "customer"
+    if role_row.audience != wanted:
+        raise AccountError(f"Role {role!r} is for {role_row.audience} users, not {wanted} users.")
+    if customer_id is not None and await db.get(Customer, customer_id) is None:
+        raise AccountError("That customer account does not exist.")
+    if await db.scalar(select(User.id).where(User.email == email)):
+        raise AccountError(f"A user with email {email} already exists.")
+    user = User(
+        email=email,
+        password_hash=hash_password(password) if password else None,
+        role_id=role_row.id,
+        customer_id=customer_id,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+    )
+    db.add(user)
+    await db.flush()
+    return user
+
+
+async def end_sessions_of(db: AsyncSession, user_id: int) -> None:
+    """Sign a user out everywhere (role change, deactivation)."""
+    await db.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+
+async def set_role_permissions(
+    db: AsyncSession, plugins: PluginSet, role_id: int, permissions: Iterable[str], modules: Iterable[str]
+) -> None:
+    """Replace a role's grants within the given (enabled) modules; other modules' grants stay."""
+    scope = get_scope(db.sync_session)
+    role = await db.get(Role, role_id)
+    if role is None:
+        raise AccountError("That role does not exist.")
+    editable = {k for k, p in plugins.permissions.items() if p.module in set(modules)}
+    wanted = set(permissions)
+    unknown = wanted - editable
+    if unknown:
+        raise AccountError(f"Unknown permissions: {', '.join(sorted(unknown))}.")
+    current = set(
+        (await db.execute(select(RolePermission.permission).where(RolePermission.role_id == role_id))).scalars()
+    )
+    removed = (current & editable) - wanted
+    if removed:
+        await db.execute(
+            delete(RolePermission).where(RolePermission.role_id == role_id, RolePermission.permission.in_(removed))
+        )
+    db.add_all(RolePermission(role_id=role_id, permission=p) for p in sorted(wanted - current))
+    assert scope.tenant_id is not None
+    await bump_config_version(db, scope.tenant_id)
+    await db.flush()

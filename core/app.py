@@ -1,0 +1,190 @@
+"""The application factory: one :class:`Portico` (plugins, database, caches) per app instance."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from jinja2 import Environment
+from litestar import Litestar, Request, Response, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.middleware.base import DefineMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.template.config import TemplateConfig
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.context import RequestContext
+from core.db import make_engine, make_sessionmaker
+from core.plugins import PluginSet, build_plugin_set
+from core.settings import Settings
+from core.tenancy import TenantStates
+from core.web.access import (
+    STATE_KEY,
+    ContextMiddleware,
+    LoginRequiredError,
+    access_guard,
+    check_route_permissions,
+    context_of,
+)
+from core.web.rendering import make_environment
+from core.web.sessions import COOKIE_NAME
+
+log = logging.getLogger("portico")
+
+
+@dataclass
+class Portico:
+    """Everything one running portal holds: settings, plugins, database, per-tenant caches."""
+
+    settings: Settings
+    plugins: PluginSet
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    states: TenantStates
+    templates: Environment
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings | None = None,
+        *,
+        plugins: PluginSet | None = None,
+        extra_plugins: Sequence[ModuleType | object] = (),
+    ) -> Portico:
+        settings = (settings or Settings.from_env()).with_secret()
+        if plugins is None:
+            plugins = build_plugin_set(
+                only=settings.plugins, extra=extra_plugins, skip_broken=settings.skip_broken_plugins
+            )
+        engine = make_engine(settings.database_url)
+        template_dirs = [p.template_dir for p in plugins.plugins if p.template_dir and p.name != "core"]
+        return cls(
+            settings=settings,
+            plugins=plugins,
+            engine=engine,
+            sessionmaker=make_sessionmaker(engine),
+            states=TenantStates(plugins),
+            templates=make_environment([d for d in template_dirs if d]),
+        )
+
+
+def _provide_ctx(request: Request[Any, Any, Any]) -> RequestContext:
+    return context_of(request)
+
+
+def _provide_db(request: Request[Any, Any, Any]) -> AsyncSession:
+    return context_of(request).db
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    if _wants_json(request):
+        return Response({"status_code": status, "detail": message}, status_code=status)
+    ctx = request.scope.get("state", {}).get(STATE_KEY)
+    context: dict[str, Any] = {
+        "status": status,
+        "message": message,
+        "ctx": ctx,
+        "layout": {"menu": [], "admin_menu": []},
+    }
+    if ctx is not None:
+        context["branding"] = ctx.branding
+    return Template("core/error.html", context=context, status_code=status)
+
+
+def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, LoginRequiredError) and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={target}")
+    if _wants_json(request) and exc.extra:
+        return Response(
+            {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
+            status_code=exc.status_code,
+        )
+    messages = {404: "There is nothing here.", 405: "That is not allowed here."}
+    detail = (
+        exc.detail if exc.detail and exc.detail != _default_detail(exc) else messages.get(exc.status_code, exc.detail)
+    )
+    return _error_page(request, exc.status_code, detail)
+
+
+def _default_detail(exc: HTTPException) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        return ""
+
+
+def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    portico: Portico | None = None,
+    extra_plugins: Sequence[ModuleType | object] = (),
+) -> Litestar:
+    """Build the portal: every installed plugin's routes behind the kernel's guard."""
+    portico = portico or Portico.build(settings, extra_plugins=extra_plugins)
+    routers = [
+        Router(path="/", route_handlers=handlers, opt={"module": module}) for module, handlers in portico.plugins.routes
+    ]
+
+    async def startup(app: Litestar) -> None:
+        for name, result in portico.plugins.call_each("portico_startup", app=app):
+            if inspect.isawaitable(result):
+                await result
+            log.debug("plugin %s started", name)
+
+    async def shutdown(app: Litestar) -> None:
+        await portico.engine.dispose()
+
+    app = Litestar(
+        route_handlers=routers,
+        middleware=[DefineMiddleware(ContextMiddleware, portico=portico)],
+        guards=[access_guard],
+        dependencies={
+            "ctx": Provide(_provide_ctx, sync_to_thread=False),
+            "db": Provide(_provide_db, sync_to_thread=False),
+        },
+        csrf_config=CSRFConfig(
+            secret=portico.settings.secret_key,
+            cookie_secure=portico.settings.secure_cookies,
+            cookie_samesite="lax",
+            cookie_httponly=True,
+            exclude=["/api/"],
+        ),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(portico.templates)),
+        exception_handlers={HTTPException: _handle_http_error, Exception: _handle_crash},
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        state=State({"portico": portico}),
+        openapi_config=None,
+        debug=False,
+    )
+    check_route_permissions(app)
+    return app
+
+
+def static_dir() -> Path:
+    return Path(__file__).resolve().parent / "static"
+
+
+__all__ = ["COOKIE_NAME", "Portico", "create_app", "NotFoundException"]

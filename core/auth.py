@@ -1,0 +1,74 @@
+"""Signing in: password check, attempt log and throttling per account and per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.accounts import verify_password
+from core.db import utcnow
+from core.models import Customer, LoginAttempt, User
+from core.settings import Settings
+
+WRONG_CREDENTIALS = "The email or password is not right. Check both and try again."
+
+
+class LoginRefusedError(Exception):
+    """Sign-in refused; the message is safe to show (it never says whether the email exists)."""
+
+
+async def _failures_since(db: AsyncSession, since: dt.datetime, **match: str) -> tuple[int, dt.datetime | None]:
+    column = LoginAttempt.email if "email" in match else LoginAttempt.ip
+    value = match.get("email", match.get("ip"))
+    count, oldest = (
+        await db.execute(
+            select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(
+                column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
+            )
+        )
+    ).one()
+    return int(count), oldest
+
+
+def _minutes_left(oldest: dt.datetime | None, window: dt.timedelta) -> int:
+    if oldest is None:
+        return 1
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return max(1, math.ceil((oldest + window - utcnow()).total_seconds() / 60))
+
+
+async def authenticate(
+    db: AsyncSession, settings: Settings, *, email: str, password: str, ip: str, user_agent: str
+) -> User:
+    """The user whose credentials these are, or :class:`LoginRefusedError`. Every attempt is logged."""
+    email = email.strip().lower()
+    window = dt.timedelta(minutes=settings.login_window_minutes)
+    since = utcnow() - window
+    for what, limit, match in (
+        ("this account", settings.login_max_failures_account, {"email": email}),
+        ("this network address", settings.login_max_failures_address, {"ip": ip}),
+    ):
+        failures, oldest = await _failures_since(db, since, **match)
+        if failures >= limit:
+            raise LoginRefusedError(
+                f"Too many failed sign-ins for {what}. Try again in {_minutes_left(oldest, window)} minutes."
+            )
+    user = await db.scalar(select(User).where(User.email == email)) if email else None
+    ok = verify_password(user.password_hash if user else None, password)
+    if ok and user is not None and user.customer_id is not None:
+        customer = await db.get(Customer, user.customer_id)
+        ok = customer is not None and customer.active
+    ok = ok and user is not None and user.active
+    db.add(
+        LoginAttempt(
+            email=email[:254], user_id=user.id if user else None, ip=ip[:64], user_agent=user_agent[:300], success=ok
+        )
+    )
+    await db.commit()
+    if not ok or user is None:
+        raise LoginRefusedError(WRONG_CREDENTIALS)
+    return user

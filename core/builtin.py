@@ -1,0 +1,148 @@
+"""The kernel's own pages, permissions, menu and widgets, registered like any plugin's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+from sqlalchemy import func, select, text
+
+from core.context import RequestContext
+from core.dashboard import count_action_items
+from core.declarations import (
+    CUSTOMER_ADMIN,
+    CUSTOMER_USER,
+    VENDOR_ADMIN,
+    VENDOR_STAFF,
+    Manifest,
+    MenuItem,
+    Permission,
+    Widget,
+)
+from core.hookimpl import hookimpl
+from core.models import ContactRequest
+from core.pages.admin import (
+    BrandingController,
+    ContactRequestsController,
+    DashboardSettingsController,
+    ModulesController,
+    RolesController,
+)
+from core.pages.auth import AuthController
+from core.pages.portal import ContactController, PortalController, ProfileController
+from core.recent import recent_items
+from core.version import __version__
+
+manifest = Manifest(
+    name="core",
+    label="Portal",
+    version=__version__,
+    description="The kernel: sign-in, dashboard, menus, roles, branding.",
+)
+
+EVERYONE = (CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF)
+CUSTOMERS = (CUSTOMER_ADMIN, CUSTOMER_USER)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@hookimpl
+def portico_permissions() -> Sequence[Permission]:
+    return [
+        Permission("core.dashboard", "See the dashboard", default_roles=EVERYONE),
+        Permission("core.profile", "Edit own profile", default_roles=EVERYONE),
+        Permission("core.actions", "See the records awaiting action", default_roles=EVERYONE),
+        Permission("core.recent", "See recently opened records", default_roles=EVERYONE),
+        Permission("core.access", "See what my role allows", default_roles=EVERYONE),
+        Permission("core.contact", "Send a message to the vendor", default_roles=CUSTOMERS, audience="customer"),
+        Permission("core.admin.modules", "Switch modules on and off", default_roles=(VENDOR_ADMIN,), audience="staff"),
+        Permission("core.admin.roles", "Edit roles and permissions", default_roles=(VENDOR_ADMIN,), audience="staff"),
+        Permission(
+            "core.admin.branding", "Edit the portal's branding", default_roles=(VENDOR_ADMIN,), audience="staff"
+        ),
+        Permission("core.admin.dashboard", "Choose dashboard widgets", default_roles=(VENDOR_ADMIN,), audience="staff"),
+        Permission(
+            "core.admin.contact_requests",
+            "Read customers' messages",
+            default_roles=(VENDOR_ADMIN, VENDOR_STAFF),
+            audience="staff",
+        ),
+    ]
+
+
+async def _open_messages(ctx: RequestContext) -> int | None:
+    count = await ctx.db.scalar(select(func.count(ContactRequest.id)).where(ContactRequest.handled.is_(False)))
+    return count or None
+
+
+@hookimpl
+def portico_menu_items() -> Sequence[MenuItem]:
+    return [
+        MenuItem("dashboard", "Dashboard", "/", "core.dashboard", order=0, icon="home"),
+        MenuItem(
+            "actions", "Action required", "/actions", "core.actions", order=1, icon="bell", badge=count_action_items
+        ),
+        MenuItem("recent", "Recent", "/recent", "core.recent", order=900, icon="clock"),
+        MenuItem("contact", "Contact us", "/contact", "core.contact", order=950, icon="mail"),
+        MenuItem("modules", "Modules", "/admin/modules", "core.admin.modules", order=10, section="admin"),
+        MenuItem("roles", "Roles", "/admin/roles", "core.admin.roles", order=20, section="admin"),
+        MenuItem("branding", "Branding", "/admin/branding", "core.admin.branding", order=30, section="admin"),
+        MenuItem("widgets", "Dashboard", "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"),
+        MenuItem(
+            "messages",
+            "Customer messages",
+            "/admin/messages",
+            "core.admin.contact_requests",
+            order=50,
+            section="admin",
+            badge=_open_messages,
+        ),
+    ]
+
+
+async def _welcome(ctx: RequestContext) -> dict[str, Any]:
+    return {"text": ctx.branding.after_login_text, "user": ctx.user}
+
+
+async def _recent(ctx: RequestContext) -> dict[str, Any]:
+    return {"items": await recent_items(ctx, limit=5)}
+
+
+@hookimpl
+def portico_widgets() -> Sequence[Widget]:
+    return [
+        Widget("welcome", "Welcome", "core/widgets/welcome.html", _welcome, "core.dashboard", order=0, size=8),
+        Widget("recent", "Recently opened", "core/widgets/recent.html", _recent, "core.recent", order=900, size=4),
+    ]
+
+
+@get("/healthz", opt={"tenantless": True})
+async def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """200 when the database answers, 503 when it does not."""
+    portico = request.app.state.portico
+    try:
+        async with portico.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return Response({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
+    return Response({"status": "ok", "database": "ok", "version": __version__}, status_code=200)
+
+
+@hookimpl
+def portico_routes() -> Sequence[ControllerRouterHandler]:
+    return [
+        healthz,
+        create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"tenantless": True}),
+        AuthController,
+        PortalController,
+        ContactController,
+        ProfileController,
+        ModulesController,
+        RolesController,
+        BrandingController,
+        DashboardSettingsController,
+        ContactRequestsController,
+    ]

@@ -1,0 +1,238 @@
+"""The ``portico`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.accounts import AccountError, create_tenant, create_user, find_customer, scoped
+from core.db import Scope, make_engine, make_sessionmaker
+from core.models import Tenant
+from core.plugins import PluginError, PluginSet, build_plugin_set
+from core.settings import Settings
+
+T = TypeVar("T")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(database_url=getattr(args, "db", None)).with_secret()
+
+
+def _plugins(settings: Settings) -> PluginSet:
+    return build_plugin_set(only=settings.plugins, skip_broken=settings.skip_broken_plugins)
+
+
+def _with_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_sessionmaker(engine)() as db:
+                async with scoped(db, Scope.system()):
+                    return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _prepare_sqlite_dir(settings: Settings) -> None:
+    url = settings.database_url
+    if url.startswith("sqlite") and ":///" in url:
+        from pathlib import Path
+
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from core.migrate import upgrade
+
+    settings = _settings(args)
+    _prepare_sqlite_dir(settings)
+    upgrade(settings.database_url, _plugins(settings))
+    print("database is up to date")
+    return 0
+
+
+def cmd_db_revision(args: argparse.Namespace) -> int:
+    from core.migrate import make_revision
+
+    settings = _settings(args)
+    make_revision(settings.database_url, _plugins(settings), args.plugin, args.message)
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    plugins = _plugins(Settings.from_env())
+    rows = [
+        {
+            "name": p.name,
+            "label": p.manifest.label,
+            "version": p.manifest.version,
+            "depends": list(p.manifest.depends),
+            "hooks": list(p.hooks),
+        }
+        for p in plugins.plugins
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            depends = ", ".join(row["depends"]) or "-"
+            print(f"{row['name']:<16} {row['version']:<10} depends: {depends:<20} hooks: {', '.join(row['hooks'])}")
+    return 0
+
+
+def cmd_tenant_create(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    plugins = _plugins(settings)
+
+    async def work(db: AsyncSession) -> Tenant:
+        tenant = await create_tenant(db, plugins, args.slug, args.name, args.host)
+        await db.commit()
+        return tenant
+
+    tenant = _with_db(settings, work)
+    print(f"created tenant {tenant.slug} ({tenant.name})" + (f" at {tenant.host}" if tenant.host else ""))
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def work(db: AsyncSession) -> str:
+        from sqlalchemy import select
+
+        tenant = await db.scalar(select(Tenant).where(Tenant.slug == args.tenant))
+        if tenant is None:
+            raise AccountError(f"There is no tenant {args.tenant!r}.")
+        async with scoped(db, Scope(tenant.id)):
+            customer_id = None
+            if args.customer:
+                customer = await find_customer(db, args.customer)
+                if customer is None:
+                    raise AccountError(f"Tenant {args.tenant!r} has no customer account {args.customer!r}.")
+                customer_id = customer.id
+            user = await create_user(
+                db,
+                email=args.email,
+                password=args.password,
+                role=args.role,
+                customer_id=customer_id,
+                first_name=args.first_name or "",
+                last_name=args.last_name or "",
+            )
+            await db.commit()
+            return f"created {'staff user' if customer_id is None else 'contact'} {user.email}"
+
+    print(_with_db(settings, work))
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from core.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _serve(settings, args.host, args.port)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from core.demo import DEMO_PASSWORD, seed_demo
+    from core.migrate import upgrade
+
+    settings = _settings(args)
+    _prepare_sqlite_dir(settings)
+    plugins = _plugins(settings)
+    upgrade(settings.database_url, plugins)
+
+    async def work(db: AsyncSession) -> Any:
+        return await seed_demo(db, plugins)
+
+    logins = _with_db(settings, work)
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
+    print()
+    print(f"Portico demo is ready on {settings.database_url}")
+    print(f"Open http://{shown_host}:{args.port}/ and sign in with password {DEMO_PASSWORD!r} as:")
+    for login in logins:
+        print(f"  {login.email:<24} {login.role:<16} {login.account}")
+    print()
+    sys.stdout.flush()
+    if not args.no_serve:
+        _serve(settings, args.host, args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portico", description="Portico customer portal")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="database URL (default: PORTICO_DATABASE_URL or the SQLite file)")
+        return p
+
+    def with_server(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        return p
+
+    demo = with_server(with_db(sub.add_parser("demo", help="create the demo portal and serve it")))
+    demo.add_argument("--no-serve", action="store_true", help="only create the database")
+    demo.set_defaults(func=cmd_demo)
+    with_server(with_db(sub.add_parser("serve", help="serve the portal"))).set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    with_db(db.add_parser("upgrade", help="migrate to the newest schema")).set_defaults(func=cmd_db_upgrade)
+    revision = with_db(db.add_parser("revision", help="autogenerate a migration for a plugin"))
+    revision.add_argument("--plugin", required=True)
+    revision.add_argument("-m", "--message", required=True)
+    revision.set_defaults(func=cmd_db_revision)
+
+    plugins = sub.add_parser("plugins", help="list installed plugins")
+    plugins.add_argument("--json", action="store_true")
+    plugins.set_defaults(func=cmd_plugins)
+
+    tenant = sub.add_parser("tenant", help="vendors").add_subparsers(dest="tenant_command", required=True)
+    create = with_db(tenant.add_parser("create", help="create a vendor"))
+    create.add_argument("slug")
+    create.add_argument("--name", required=True)
+    create.add_argument("--host")
+    create.set_defaults(func=cmd_tenant_create)
+
+    user = sub.add_parser("user", help="people").add_subparsers(dest="user_command", required=True)
+    ucreate = with_db(user.add_parser("create", help="create staff or a customer contact"))
+    ucreate.add_argument("--tenant", required=True)
+    ucreate.add_argument("--email", required=True)
+    ucreate.add_argument("--password", required=True)
+    ucreate.add_argument("--role", required=True)
+    ucreate.add_argument("--customer", help="customer account name (staff when omitted)")
+    ucreate.add_argument("--first-name")
+    ucreate.add_argument("--last-name")
+    ucreate.set_defaults(func=cmd_user_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (PluginError, AccountError) as error:
+        print(f"portico: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""What a request knows about who is asking, for which vendor, and what they may do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.branding import Branding
+from core.models import Tenant, User, WebSession
+from core.tenancy import TenantState
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+    from core.app import Portico
+
+
+class RequestContext:
+    """Handed to every page handler, widget loader, badge counter and action-item loader.
+
+    A plain class, not a dataclass, so that Litestar does not try to model its fields.
+    """
+
+    def __init__(
+        self,
+        portico: Portico,
+        db: AsyncSession,
+        tenant: Tenant,
+        state: TenantState,
+        user: User | None = None,
+        session: WebSession | None = None,
+        permissions: frozenset[str] = frozenset(),
+        request: Request[Any, Any, Any] | None = None,
+    ) -> None:
+        self.portico = portico
+        self.db = db
+        self.tenant = tenant
+        self.state = state
+        self.user = user
+        self.session = session
+        self.permissions = permissions
+        self.request = request
+        #: Per-request memo for plugins (e.g. a count computed once for a badge and a widget).
+        self.extras: dict[str, Any] = {}
+
+    def can(self, permission: str) -> bool:
+        """Whether the user holds ``permission`` (always false for a module that is switched off)."""
+        return permission in self.permissions
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user is not None and self.user.is_staff
+
+    @property
+    def is_contact(self) -> bool:
+        return self.user is not None and not self.user.is_staff
+
+    @property
+    def branding(self) -> Branding:
+        return self.state.branding
+
+    def module_settings(self, module: str) -> dict[str, Any]:
+        """The tenant's saved settings of ``module``, with declared defaults filled in."""
+        saved = self.state.module_settings.get(module, {})
+        fields = self.portico.plugins.settings_fields.get(module, [])
+        return {f.key: saved.get(f.key, f.default) for f in fields} | {
+            k: v for k, v in saved.items() if k not in {f.key for f in fields}
+        }
+
+
+#: Annotation for a route handler's ``ctx`` parameter: ``async def page(self, ctx: Ctx)``.
+Ctx: TypeAlias = NamedDependency[RequestContext]

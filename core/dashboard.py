@@ -1,0 +1,77 @@
+"""Assembling the dashboard and the "Action required" page from every module's declarations."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from core.context import RequestContext
+from core.declarations import ActionItem, ActionSource, Widget
+
+log = logging.getLogger("portico.dashboard")
+
+
+@dataclass(frozen=True)
+class Card:
+    widget: Widget
+    html: Markup | None
+    error: str | None = None
+
+
+def visible_widgets(ctx: RequestContext, *, include_hidden: bool = False) -> list[Widget]:
+    return [
+        w
+        for w in ctx.portico.plugins.widgets
+        if ctx.state.is_enabled(w.module)
+        and ctx.can(w.permission)
+        and (include_hidden or w.key not in ctx.state.hidden_widgets)
+    ]
+
+
+def _widget_order(ctx: RequestContext, widgets: list[Widget]) -> list[Widget]:
+    order = ctx.tenant.settings.get("widget_order") or []
+    rank = {key: i for i, key in enumerate(order)}
+    return sorted(widgets, key=lambda w: (rank.get(w.key, len(rank)), w.order, w.title))
+
+
+async def load_cards(ctx: RequestContext) -> list[Card]:
+    """Await each visible widget's loader; a failing widget becomes an error card, logged."""
+    cards = []
+    for widget in _widget_order(ctx, visible_widgets(ctx)):
+        try:
+            data = await widget.loader(ctx)
+            template = ctx.portico.templates.get_template(widget.template)
+            cards.append(Card(widget, Markup(template.render(data=data, ctx=ctx, widget=widget))))
+        except Exception:
+            log.exception("widget %r of plugin %r failed", widget.key, widget.module)
+            cards.append(Card(widget, None, error="This card could not be loaded right now."))
+    return cards
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    source: ActionSource
+    items: list[ActionItem]
+    error: str | None = None
+
+
+def visible_action_sources(ctx: RequestContext) -> list[ActionSource]:
+    return [s for s in ctx.portico.plugins.action_sources if ctx.state.is_enabled(s.module) and ctx.can(s.permission)]
+
+
+async def load_action_items(ctx: RequestContext) -> list[ActionGroup]:
+    groups = []
+    for source in visible_action_sources(ctx):
+        try:
+            groups.append(ActionGroup(source, list(await source.loader(ctx))))
+        except Exception:
+            log.exception("action items %r of plugin %r failed", source.key, source.module)
+            groups.append(ActionGroup(source, [], error="These items could not be loaded right now."))
+    return groups
+
+
+async def count_action_items(ctx: RequestContext) -> int | None:
+    total = sum(len(g.items) for g in await load_action_items(ctx))
+    return total or None

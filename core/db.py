@@ -1,0 +1,176 @@
+"""The one metadata, the ownership mixins and the central visibility rules.
+
+Every ORM select, update and delete of a tenant-owned model gets the current tenant's criteria
+from one ``do_orm_execute`` listener; for a customer contact, customer-owned rows are further
+restricted to the contact's account and the sites below it. The scope lives on the session
+(``session.info["scope"]``), so a query on a session without a scope fails instead of leaking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    with_loader_criteria,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by the kernel and every plugin (one metadata for the app)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dt.datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class TenantOwned:
+    """Rows that belong to one vendor. ``tenant_id`` is filled from the session's scope."""
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("core_tenant.id", ondelete="CASCADE"), index=True)
+
+
+class CustomerOwned(TenantOwned):
+    """Rows that belong to one customer account (a parent customer or one of its sites)."""
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("core_customer.id"), index=True)
+
+
+class ScopeMissingError(RuntimeError):
+    """A tenant-owned model was queried on a session that has no scope."""
+
+
+class ScopeViolationError(PermissionError):
+    """A write would put a row outside the session's tenant or the contact's accounts."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a session may see.
+
+    ``tenant_id`` None means the whole database (CLI, migrations, workers); ``customer_path``
+    is set for a customer contact and is the materialised path of their account (``/3/``), so
+    that account and every site below it (``/3/7/``) are visible.
+    """
+
+    tenant_id: int | None
+    customer_path: str | None = None
+
+    @classmethod
+    def system(cls) -> Scope:
+        return cls(tenant_id=None)
+
+    @property
+    def is_system(self) -> bool:
+        return self.tenant_id is None
+
+
+def set_scope(session: AsyncSession | Session, scope: Scope) -> None:
+    session.info["scope"] = scope
+
+
+def get_scope(session: Session) -> Scope:
+    scope = session.info.get("scope")
+    if scope is None:
+        raise ScopeMissingError("this session has no scope: call core.db.set_scope() first")
+    return scope  # type: ignore[no-any-return]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_visibility(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # criteria were already applied to the parent statement's options
+    scope = get_scope(state.session)
+    if scope.is_system:
+        return
+    tenant_id = scope.tenant_id
+    options = [with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)]
+    if scope.customer_path is not None:
+        from core.models import Customer
+
+        # Paths hold only digits and slashes, so a plain LIKE prefix needs no escaping (and the
+        # lambda's tracked parameters cannot be escaped anyway).
+        prefix = scope.customer_path
+        options.append(
+            with_loader_criteria(
+                CustomerOwned,
+                lambda cls: cls.customer_id.in_(
+                    select(Customer.id).where(Customer.tenant_id == tenant_id, Customer.path.startswith(prefix))
+                ),
+                include_aliases=True,
+            )
+        )
+        options.append(with_loader_criteria(Customer, lambda cls: cls.path.startswith(prefix), include_aliases=True))
+    state.statement = state.statement.options(*options)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_check_writes(session: Session, flush_context: Any, instances: Any) -> None:
+    scope = session.info.get("scope")
+    if scope is None or scope.is_system:
+        return
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, TenantOwned):
+            continue
+        if obj.tenant_id is None:
+            obj.tenant_id = scope.tenant_id  # type: ignore[assignment]
+        elif obj.tenant_id != scope.tenant_id:
+            raise ScopeViolationError(f"{type(obj).__name__} belongs to another tenant")
+        if scope.customer_path is not None and isinstance(obj, CustomerOwned):
+            _check_customer_visible(session, scope, obj.customer_id)
+
+
+def _check_customer_visible(session: Session, scope: Scope, customer_id: int) -> None:
+    from core.models import Customer
+
+    with session.no_autoflush:
+        path = session.execute(
+            select(Customer.path).where(Customer.id == customer_id, Customer.tenant_id == scope.tenant_id)
+        ).scalar_one_or_none()
+    if path is None or not path.startswith(scope.customer_path or ""):
+        raise ScopeViolationError("that customer account is not visible to this contact")
+
+
+def make_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,149 @@
+"""What plugins declare to the kernel: frozen dataclasses returned by registration hooks.
+
+Registration hooks run once at start-up. Anything that needs the database per request is an
+async callable carried by a declaration (a widget's ``loader``, a menu item's ``badge``); the
+kernel filters declarations by the tenant's enabled modules and the user's permissions, then
+awaits only what is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
+
+CUSTOMER_ADMIN = "customer_admin"
+CUSTOMER_USER = "customer_user"
+VENDOR_ADMIN = "vendor_admin"
+VENDOR_STAFF = "vendor_staff"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A plugin's metadata, in one place.
+
+    ``name`` is the module key (lowercase, used as table prefix, permission prefix and template
+    folder). ``depends`` names plugins that must be installed and are ordered before this one.
+    ``core`` is the range of kernel versions the plugin supports, as a PEP 440 specifier.
+    """
+
+    name: str
+    label: str
+    version: str
+    description: str = ""
+    depends: tuple[str, ...] = ()
+    core: str = ">=0.1"
+    #: Whether a new tenant gets the module switched on.
+    enabled_by_default: bool = True
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A right a role may hold, such as ``quotes.approve``.
+
+    ``module`` groups it in the role editor and ties it to the module's enabled state; it is
+    filled in by the kernel from the declaring plugin when left empty. ``default_roles`` are the
+    seeded role keys that receive it for a new tenant.
+    """
+
+    key: str
+    label: str
+    description: str = ""
+    default_roles: tuple[str, ...] = ()
+    #: Who may hold it: "customer" contacts, vendor "staff", or "any" role.
+    audience: Literal["any", "customer", "staff"] = "any"
+    module: str = ""
+
+
+MenuSection = Literal["portal", "admin"]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the side menu.
+
+    ``badge`` is an optional async callable returning a count (``None`` or 0 hides the badge).
+    ``section`` is ``"portal"`` for the customer-facing menu or ``"admin"`` for the vendor's.
+    """
+
+    key: str
+    label: str
+    url: str
+    permission: str
+    order: int = 100
+    icon: str = ""
+    section: MenuSection = "portal"
+    badge: Callable[[RequestContext], Awaitable[int | None]] | None = None
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard card.
+
+    ``loader`` is awaited per dashboard view and returns the template context (a dict) for
+    ``template``. ``size`` is the card width in a 12-column grid.
+    """
+
+    key: str
+    title: str
+    template: str
+    loader: Callable[[RequestContext], Awaitable[dict[str, Any]]]
+    permission: str
+    order: int = 100
+    size: int = 4
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One record that needs the customer's action (approve a quote, answer a request)."""
+
+    title: str
+    url: str
+    kind: str
+    detail: str = ""
+    due: Any = None
+
+
+@dataclass(frozen=True)
+class ActionSource:
+    """A source of action items: ``loader`` returns the items the current user must act on."""
+
+    key: str
+    label: str
+    loader: Callable[[RequestContext], Awaitable[list[ActionItem]]]
+    permission: str
+    order: int = 100
+    module: str = ""
+
+
+SettingsKind = Literal["bool", "text", "textarea", "int", "choice", "multichoice"]
+
+
+@dataclass(frozen=True)
+class SettingsField:
+    """A per-tenant module setting, rendered in the module settings form and validated there."""
+
+    key: str
+    label: str
+    kind: SettingsKind = "text"
+    default: Any = None
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class SeedContext:
+    """Handed to ``portico_seed_demo``: the demo tenant's people, by role, for a plugin to use."""
+
+    tenant_id: int
+    parent_customer_id: int
+    site_customer_ids: tuple[int, ...]
+    staff_user_ids: tuple[int, ...]
+    contact_user_ids: tuple[int, ...]

@@ -1,0 +1,135 @@
+"""Every hook a Portico plugin can implement.
+
+Registration hooks are called once, at start-up, and return declarations (frozen dataclasses
+from ``core``) or Litestar route handlers. Nothing here is called while a page is served: what
+must touch the database per request is an async callable carried by a declaration.
+
+Implement a hook with ``@core.hookimpl`` on a function of the same name in your plugin module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.types import ControllerRouterHandler
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from core.declarations import ActionSource, MenuItem, Permission, SeedContext, SettingsField, Widget
+
+hookspec = pluggy.HookspecMarker("portico")
+
+# -------------------------------------------------------------------------
+# Authorization
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def portico_permissions() -> Sequence[Permission]:
+    """Declare the permissions this plugin checks.
+
+    Called once at start-up. Return :class:`core.Permission` objects; each names the default roles
+    (``core.CUSTOMER_ADMIN``, ``core.CUSTOMER_USER``, ``core.VENDOR_ADMIN``, ``core.VENDOR_STAFF``)
+    that receive it when a tenant is created or the module is first enabled. The permissions of a
+    disabled module are hidden from the role editor and held by nobody until it is enabled again.
+    """
+
+
+# -------------------------------------------------------------------------
+# Web: routes, menu, dashboard, action items
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def portico_routes() -> Sequence[ControllerRouterHandler]:
+    """Return Litestar controllers, routers or route handlers to mount.
+
+    Called once at start-up. Every handler must declare ``opt={"permission": "..."}`` (or
+    ``opt={"public": True}``); the app refuses to start otherwise. The kernel tags the handlers
+    with the plugin's name, so they answer 404 for a tenant that has the module switched off.
+    Handlers receive ``ctx: core.RequestContext`` and ``db: AsyncSession`` by dependency.
+    """
+
+
+@hookspec
+def portico_menu_items() -> Sequence[MenuItem]:
+    """Return side-menu entries (:class:`core.MenuItem`).
+
+    Called once at start-up. Per page the kernel keeps the entries of enabled modules whose
+    permission the user holds, awaits their ``badge`` counters and sorts them by ``order``.
+    """
+
+
+@hookspec
+def portico_widgets() -> Sequence[Widget]:
+    """Return dashboard widgets (:class:`core.Widget`).
+
+    Called once at start-up. Per dashboard view the kernel awaits the ``loader`` of each widget the
+    user may see and the vendor has not hidden, and renders its ``template`` with the returned
+    dict as ``data``. A loader that raises shows an error card; the rest of the page works.
+    """
+
+
+@hookspec
+def portico_action_items() -> Sequence[ActionSource]:
+    """Return sources of action items (:class:`core.ActionSource`): records awaiting the customer.
+
+    Called once at start-up. The "Action required" page awaits each permitted source's ``loader``,
+    which returns a list of :class:`core.ActionItem` for the current user.
+    """
+
+
+@hookspec
+def portico_settings_fields() -> Sequence[SettingsField]:
+    """Return the module's per-tenant settings (:class:`core.SettingsField`).
+
+    Called once at start-up. The kernel renders them as a form in the admin area, validates the
+    values and stores them per tenant; read them with ``await core.module_settings(ctx, "name")``.
+    """
+
+
+# -------------------------------------------------------------------------
+# Data
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> Awaitable[None] | None:
+    """Add demo data for the demo tenant. May be a coroutine function.
+
+    Called by ``portico demo`` after the kernel created the demo vendor, its customers (a parent
+    and two sites), contacts and staff; ``seed`` carries their ids. ``db`` is scoped to the demo
+    tenant (inserts get its ``tenant_id``); the kernel commits after every plugin has run.
+    """
+
+
+# -------------------------------------------------------------------------
+# Lifecycle
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def portico_on_enable(db: AsyncSession, tenant_id: int) -> Awaitable[None] | None:
+    """The module was switched on for a tenant (also when a tenant is created). May be async.
+
+    Only the implementation of the module being enabled is called. ``db`` is scoped to that
+    tenant; the kernel commits afterwards.
+    """
+
+
+@hookspec
+def portico_on_disable(db: AsyncSession, tenant_id: int) -> Awaitable[None] | None:
+    """The module was switched off for a tenant. Its data stays. May be async.
+
+    Only the implementation of the module being disabled is called. ``db`` is scoped to that
+    tenant; the kernel commits afterwards.
+    """
+
+
+@hookspec
+def portico_startup(app: Litestar) -> Awaitable[None] | None:
+    """The web application is starting. May be async. Use it to warm caches or check config."""

@@ -1,0 +1,198 @@
+"""The vendor admin's kernel pages: modules, roles, branding, dashboard widgets, customer messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.accounts import AccountError, set_module_enabled, set_role_permissions
+from core.branding import DATE_FORMATS, LANGUAGES, Branding, validate_branding
+from core.context import Ctx
+from core.dashboard import visible_widgets
+from core.models import ContactRequest, Role, RolePermission, Tenant
+from core.tenancy import bump_config_version
+from core.web.forms import form_data, form_lists
+from core.web.rendering import render
+from core.web.sessions import flash
+
+
+class ModulesController(Controller):
+    path = "/admin/modules"
+    opt = {"permission": "core.admin.modules"}
+
+    @get("/")
+    async def show(self, ctx: Ctx) -> Template:
+        modules = [(p, ctx.state.is_enabled(p.name)) for p in ctx.portico.plugins.modules]
+        return await render(ctx, "core/admin/modules.html", modules=modules)
+
+    @post("/{module:str}")
+    async def toggle(self, ctx: Ctx, module: FromPath[str], request: Request[Any, Any, Any]) -> Redirect:
+        form = await form_data(request)
+        enabled = form.get("enabled") == "1"
+        try:
+            await set_module_enabled(ctx.db, ctx.portico.plugins, ctx.tenant.id, module, enabled)
+        except AccountError as refused:
+            raise NotFoundException(str(refused)) from refused
+        plugin = ctx.portico.plugins.get(module)
+        label = plugin.manifest.label if plugin else module
+        flash(ctx.session, f"{label} is now {'on' if enabled else 'off'} for your portal.")
+        await ctx.db.commit()
+        return Redirect("/admin/modules")
+
+
+class RolesController(Controller):
+    path = "/admin/roles"
+    opt = {"permission": "core.admin.roles"}
+
+    def _matrix(self, ctx: Ctx) -> list[tuple[str, list[Any]]]:
+        """Permissions of enabled modules, grouped by module in plugin order."""
+        plugins = ctx.portico.plugins
+        groups = []
+        for plugin in plugins.plugins:
+            if not ctx.state.is_enabled(plugin.name):
+                continue
+            perms = [p for p in plugins.permissions.values() if p.module == plugin.name]
+            if perms:
+                groups.append((plugin.manifest.label, perms))
+        return groups
+
+    async def _roles(self, ctx: Ctx) -> list[tuple[Role, set[str]]]:
+        roles = list((await ctx.db.execute(select(Role).order_by(Role.audience.desc(), Role.id))).scalars())
+        grants: dict[int, set[str]] = {}
+        for role_id, perm in await ctx.db.execute(select(RolePermission.role_id, RolePermission.permission)):
+            grants.setdefault(role_id, set()).add(perm)
+        return [(role, grants.get(role.id, set())) for role in roles]
+
+    @get("/")
+    async def show(self, ctx: Ctx) -> Template:
+        return await render(ctx, "core/admin/roles.html", groups=self._matrix(ctx), roles=await self._roles(ctx))
+
+    @post("/")
+    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
+        """The form sends ``grant`` values as ``<role id>:<permission>`` for every ticked box."""
+        submitted = await form_lists(request)
+        wanted: dict[int, set[str]] = {}
+        for value in submitted.get("grant", []):
+            role_id, _, perm = value.partition(":")
+            if role_id.isdigit():
+                wanted.setdefault(int(role_id), set()).add(perm)
+        enabled = ctx.state.enabled_modules
+        for role, _ in await self._roles(ctx):
+            audience_ok = {
+                key for key, perm in ctx.portico.plugins.permissions.items() if perm.audience in ("any", role.audience)
+            }
+            refused = wanted.get(role.id, set()) - audience_ok
+            if refused:
+                flash(ctx.session, f"{role.name} cannot hold {', '.join(sorted(refused))}.", "error")
+                await ctx.db.commit()
+                return Redirect("/admin/roles")
+            try:
+                await set_role_permissions(ctx.db, ctx.portico.plugins, role.id, wanted.get(role.id, set()), enabled)
+            except AccountError as refused_error:
+                await ctx.db.rollback()
+                flash(ctx.session, str(refused_error), "error")
+                await ctx.db.commit()
+                return Redirect("/admin/roles")
+        flash(ctx.session, "Roles saved. They apply from the next page each user opens.")
+        await ctx.db.commit()
+        return Redirect("/admin/roles")
+
+
+class BrandingController(Controller):
+    path = "/admin/branding"
+    opt = {"permission": "core.admin.branding"}
+
+    async def _page(self, ctx: Ctx, form: dict[str, Any], errors: dict[str, str], status: int = 200) -> Template:
+        return await render(
+            ctx,
+            "core/admin/branding.html",
+            status_code=status,
+            form=form,
+            errors=errors,
+            date_formats=DATE_FORMATS,
+            languages=LANGUAGES,
+        )
+
+    @get("/")
+    async def show(self, ctx: Ctx) -> Template:
+        form = Branding.from_dict(ctx.tenant.branding, default_name=ctx.tenant.name).to_dict()
+        form["nav_links"] = "\n".join(f"{label} | {url}" for label, url in form["nav_links"])
+        return await self._page(ctx, form, {})
+
+    @post("/")
+    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await form_data(request)
+        values, errors = validate_branding(form)
+        if errors:
+            return await self._page(ctx, form, errors, status=400)
+        tenant = await ctx.db.get(Tenant, ctx.tenant.id)
+        assert tenant is not None
+        tenant.branding = values
+        await bump_config_version(ctx.db, tenant.id)
+        flash(ctx.session, "Branding saved.")
+        await ctx.db.commit()
+        return Redirect("/admin/branding")
+
+
+class DashboardSettingsController(Controller):
+    path = "/admin/dashboard"
+    opt = {"permission": "core.admin.dashboard"}
+
+    @get("/")
+    async def show(self, ctx: Ctx) -> Template:
+        widgets = [w for w in ctx.portico.plugins.widgets if ctx.state.is_enabled(w.module)]
+        order = ctx.tenant.settings.get("widget_order") or []
+        rank = {key: i for i, key in enumerate(order)}
+        widgets.sort(key=lambda w: (rank.get(w.key, len(rank)), w.order, w.title))
+        return await render(
+            ctx, "core/admin/dashboard.html", widgets=widgets, hidden=ctx.state.hidden_widgets, visible=visible_widgets
+        )
+
+    @post("/")
+    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
+        submitted = await form_lists(request)
+        known = {w.key for w in ctx.portico.plugins.widgets}
+        shown = set(submitted.get("show", [])) & known
+        order = [key for key in submitted.get("order", []) if key in known]
+        tenant = await ctx.db.get(Tenant, ctx.tenant.id)
+        assert tenant is not None
+        tenant.settings = {
+            **(tenant.settings or {}),
+            "hidden_widgets": sorted(known - shown),
+            "widget_order": order,
+        }
+        await bump_config_version(ctx.db, tenant.id)
+        flash(ctx.session, "Dashboard settings saved.")
+        await ctx.db.commit()
+        return Redirect("/admin/dashboard")
+
+
+class ContactRequestsController(Controller):
+    path = "/admin/messages"
+    opt = {"permission": "core.admin.contact_requests"}
+
+    @get("/")
+    async def show(self, ctx: Ctx) -> Template:
+        rows = await ctx.db.execute(
+            select(ContactRequest)
+            .options(selectinload(ContactRequest.user), selectinload(ContactRequest.customer))
+            .order_by(ContactRequest.handled, ContactRequest.created_at.desc())
+            .limit(200)
+        )
+        return await render(ctx, "core/admin/messages.html", messages=list(rows.scalars()))
+
+    @post("/{message_id:int}/handled")
+    async def mark_handled(self, ctx: Ctx, message_id: FromPath[int]) -> Redirect:
+        message = await ctx.db.get(ContactRequest, message_id)
+        if message is None:
+            raise NotFoundException()
+        message.handled = True
+        flash(ctx.session, "Marked as handled.")
+        await ctx.db.commit()
+        return Redirect("/admin/messages")

@@ -1,0 +1,72 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from core.auth import LoginRefusedError, authenticate
+from core.context import Ctx, RequestContext
+from core.web.forms import client_ip, form_data, safe_next
+from core.web.rendering import render
+from core.web.sessions import COOKIE_NAME, end_session, start_session
+
+
+def _session_cookie(ctx: RequestContext, value: str, max_age: int | None) -> Cookie:
+    return Cookie(
+        key=COOKIE_NAME,
+        value=value,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=ctx.portico.settings.secure_cookies,
+        max_age=max_age,
+    )
+
+
+class AuthController(Controller):
+    opt = {"public": True}
+
+    @get("/login")
+    async def login_form(self, ctx: Ctx, next: FromQuery[str | None] = None) -> Template | Redirect:
+        if ctx.user is not None:
+            return Redirect(safe_next(next))
+        return await render(ctx, "core/login.html", next=safe_next(next), email="", error=None)
+
+    @post("/login")
+    async def login(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await form_data(request)
+        target = safe_next(form.get("next"))
+        try:
+            user = await authenticate(
+                ctx.db,
+                ctx.portico.settings,
+                email=form.get("email", ""),
+                password=form.get("password", ""),
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        except LoginRefusedError as refused:
+            return await render(
+                ctx, "core/login.html", status_code=400, next=target, email=form.get("email", ""), error=str(refused)
+            )
+        token = await start_session(
+            ctx.db,
+            user,
+            old_token=request.cookies.get(COOKIE_NAME),
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        await ctx.db.commit()
+        max_age = ctx.portico.settings.session_max_hours * 3600
+        return Redirect(target, cookies=[_session_cookie(ctx, token, max_age)])
+
+    @post("/logout")
+    async def logout(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
+        await end_session(ctx.db, request.cookies.get(COOKIE_NAME))
+        await ctx.db.commit()
+        return Redirect("/login", cookies=[_session_cookie(ctx, "", 0)])

@@ -1,0 +1,96 @@
+"""Deployment settings, read from ``PORTICO_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path(".portico")
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its environment variable in the comment."""
+
+    #: PORTICO_DATABASE_URL: SQLAlchemy async URL (sqlite+aiosqlite:///... or postgresql+asyncpg://...).
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'portico.sqlite3'}"
+    #: PORTICO_SECRET_KEY: signs CSRF tokens. Generated into the data dir when unset.
+    secret_key: str = ""
+    #: PORTICO_DATA_DIR: where the SQLite file, generated secret and stored files live.
+    data_dir: Path = DEFAULT_DATA_DIR
+    #: PORTICO_PLUGINS: comma-separated names; only these discovered plugins are installed.
+    plugins: tuple[str, ...] | None = None
+    #: PORTICO_SKIP_BROKEN_PLUGINS: log and skip a plugin that fails to import instead of stopping.
+    skip_broken_plugins: bool = False
+    #: PORTICO_DEFAULT_TENANT: slug served for hosts that match no tenant (one-vendor deployments
+    #: need nothing: with a single tenant, every host serves it).
+    default_tenant: str | None = None
+    #: PORTICO_SECURE_COOKIES: mark cookies Secure (set it behind HTTPS).
+    secure_cookies: bool = False
+    #: PORTICO_SESSION_IDLE_MINUTES / PORTICO_SESSION_MAX_HOURS: session idle timeout and lifetime.
+    session_idle_minutes: int = 120
+    session_max_hours: int = 24 * 7
+    #: PORTICO_LOGIN_MAX_FAILURES_ACCOUNT / _ADDRESS within PORTICO_LOGIN_WINDOW_MINUTES.
+    login_max_failures_account: int = 5
+    login_max_failures_address: int = 20
+    login_window_minutes: int = 15
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        text = {
+            "PORTICO_DATABASE_URL": "database_url",
+            "PORTICO_SECRET_KEY": "secret_key",
+            "PORTICO_DEFAULT_TENANT": "default_tenant",
+        }
+        for var, name in text.items():
+            if env.get(var):
+                values[name] = env[var]
+        if env.get("PORTICO_DATA_DIR"):
+            values["data_dir"] = Path(env["PORTICO_DATA_DIR"])
+        if env.get("PORTICO_PLUGINS") is not None and env.get("PORTICO_PLUGINS", "").strip():
+            values["plugins"] = _list(env["PORTICO_PLUGINS"])
+        for var, name in {
+            "PORTICO_SECURE_COOKIES": "secure_cookies",
+            "PORTICO_SKIP_BROKEN_PLUGINS": "skip_broken_plugins",
+        }.items():
+            if env.get(var):
+                values[name] = _bool(env[var])
+        for var, name in {
+            "PORTICO_SESSION_IDLE_MINUTES": "session_idle_minutes",
+            "PORTICO_SESSION_MAX_HOURS": "session_max_hours",
+            "PORTICO_LOGIN_MAX_FAILURES_ACCOUNT": "login_max_failures_account",
+            "PORTICO_LOGIN_MAX_FAILURES_ADDRESS": "login_max_failures_address",
+            "PORTICO_LOGIN_WINDOW_MINUTES": "login_window_minutes",
+        }.items():
+            if env.get(var):
+                values[name] = int(env[var])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "data_dir" in values and "database_url" not in values and not env.get("PORTICO_DATABASE_URL"):
+            values["database_url"] = f"sqlite+aiosqlite:///{Path(values['data_dir']) / 'portico.sqlite3'}"
+        return cls(**values)
+
+    def with_secret(self) -> Settings:
+        """Fill in a secret key, generating one into the data dir on first use."""
+        if self.secret_key:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return replace(self, secret_key=path.read_text().strip())

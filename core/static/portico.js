@@ -1,0 +1,24 @@
+// Small behaviours with no framework: the collapsible side menu (remembered per browser)
+// and moving dashboard cards up and down in the admin's order list.
+(function () {
+  var KEY = "portico.menu";
+  var body = document.body;
+  var narrow = function () { return window.matchMedia("(max-width: 760px)").matches; };
+  if (localStorage.getItem(KEY) === "collapsed" && !narrow()) body.classList.add("menu-collapsed");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-menu-toggle]");
+    if (toggle) {
+      if (narrow()) { body.classList.toggle("menu-open"); return; }
+      var collapsed = body.classList.toggle("menu-collapsed");
+      localStorage.setItem(KEY, collapsed ? "collapsed" : "open");
+      toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
+      return;
+    }
+    var move = event.target.closest("[data-move]");
+    if (move) {
+      var item = move.closest("li");
+      if (move.dataset.move === "up" && item.previousElementSibling) item.parentNode.insertBefore(item, item.previousElementSibling);
+      if (move.dataset.move === "down" && item.nextElementSibling) item.parentNode.insertBefore(item.nextElementSibling, item);
+    }
+  });
+})();

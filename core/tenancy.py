@@ -1,0 +1,141 @@
+"""Per-tenant runtime state: enabled modules, resolved role permissions, branding.
+
+Built from the database when a tenant's ``config_version`` changes, off to the side, then swapped
+in; requests read the finished, immutable :class:`TenantState`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import casbin
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.authz import build_enforcer, resolve_role_permissions
+from core.branding import Branding
+from core.models import Role, RolePermission, Tenant, TenantModule
+from core.plugins import CORE_MODULE, PluginSet
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    id: int
+    key: str
+    name: str
+    audience: str
+
+
+@dataclass(frozen=True)
+class TenantState:
+    tenant_id: int
+    slug: str
+    name: str
+    version: int
+    enabled_modules: frozenset[str]
+    roles: dict[int, RoleInfo]
+    role_permissions: dict[int, frozenset[str]]
+    branding: Branding
+    hidden_widgets: frozenset[str]
+    module_settings: dict[str, dict[str, Any]]
+    enforcer: casbin.Enforcer
+
+    def permissions_of(self, role_id: int) -> frozenset[str]:
+        return self.role_permissions.get(role_id, frozenset())
+
+    def is_enabled(self, module: str) -> bool:
+        return module == CORE_MODULE or module in self.enabled_modules
+
+
+class TenantStates:
+    """The cache of :class:`TenantState` of one app instance, keyed by tenant id."""
+
+    def __init__(self, plugins: PluginSet) -> None:
+        self.plugins = plugins
+        self._states: dict[int, TenantState] = {}
+
+    def forget(self, tenant_id: int) -> None:
+        self._states.pop(tenant_id, None)
+
+    async def get(self, db: AsyncSession, tenant: Tenant) -> TenantState:
+        state = self._states.get(tenant.id)
+        if state is None or state.version != tenant.config_version:
+            state = await self.build(db, tenant)
+            self._states[tenant.id] = state  # swap in the finished state
+        return state
+
+    async def build(self, db: AsyncSession, tenant: Tenant) -> TenantState:
+        installed = set(self.plugins.names)
+        module_rows = (
+            await db.execute(
+                select(TenantModule.module, TenantModule.enabled, TenantModule.settings).where(
+                    TenantModule.tenant_id == tenant.id
+                )
+            )
+        ).all()
+        enabled = frozenset(m for m, on, _ in module_rows if on and m in installed) | {CORE_MODULE}
+        settings = {m: dict(s or {}) for m, _, s in module_rows}
+        roles = {
+            r.id: RoleInfo(r.id, r.key, r.name, r.audience)
+            for r in (await db.execute(select(Role).where(Role.tenant_id == tenant.id))).scalars()
+        }
+        grants = (
+            await db.execute(
+                select(Role.key, RolePermission.permission)
+                .join(Role, Role.id == RolePermission.role_id)
+                .where(RolePermission.tenant_id == tenant.id)
+            )
+        ).all()
+        enforcer = build_enforcer(tenant.slug, [(role, perm) for role, perm in grants])
+        by_key = resolve_role_permissions(enforcer, tenant.slug, [r.key for r in roles.values()])
+        live = {key for key, perm in self.plugins.permissions.items() if perm.module in enabled}
+        role_permissions = {rid: by_key[info.key] & live for rid, info in roles.items()}
+        return TenantState(
+            tenant_id=tenant.id,
+            slug=tenant.slug,
+            name=tenant.name,
+            version=tenant.config_version,
+            enabled_modules=enabled,
+            roles=roles,
+            role_permissions=role_permissions,
+            branding=Branding.from_dict(tenant.branding, default_name=tenant.name),
+            hidden_widgets=frozenset((tenant.settings or {}).get("hidden_widgets", ())),
+            module_settings=settings,
+            enforcer=enforcer,
+        )
+
+
+async def resolve_tenant(db: AsyncSession, host: str, default_slug: str | None) -> Tenant | None:
+    """The tenant serving ``host``: exact host, then subdomain slug, then the default or only one."""
+    host = host.split(":", 1)[0].lower().rstrip(".")
+    label = host.split(".", 1)[0] if "." in host else ""
+    wanted = [Tenant.host == host]
+    if label:
+        wanted.append(Tenant.slug == label)
+    if default_slug:
+        wanted.append(Tenant.slug == default_slug)
+    candidates = (await db.execute(select(Tenant).where(or_(*wanted)))).scalars().all()
+    for matches in (
+        lambda t: t.host == host,
+        lambda t: bool(label) and t.slug == label,
+        lambda t: t.slug == default_slug,
+    ):
+        found = next((t for t in candidates if matches(t)), None)
+        if found is not None:
+            return found
+    if default_slug:
+        return None
+    tenants = (await db.execute(select(Tenant).order_by(Tenant.id).limit(2))).scalars().all()
+    return tenants[0] if len(tenants) == 1 else None
+
+
+async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:
+    """Tell every app worker to rebuild this tenant's state on its next request."""
+    tenant = await db.get(Tenant, tenant_id)
+    if tenant is not None:
+        tenant.config_version = (tenant.config_version or 0) + 1
+
+
+async def count_tenants(db: AsyncSession) -> int:
+    return int((await db.execute(select(func.count(Tenant.id)))).scalar_one())

@@ -1,0 +1,137 @@
+"""Per-request context (tenant, user, scope) and the one guard every route passes through."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from core.context import RequestContext
+from core.db import Scope as DbScope
+from core.db import set_scope
+from core.tenancy import resolve_tenant
+from core.web.sessions import COOKIE_NAME, load_session
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+    from core.app import Portico
+
+STATE_KEY = "portico_ctx"
+
+
+class LoginRequiredError(NotAuthorizedException):
+    """Raised for an anonymous request to a page that needs a user; answered with a redirect."""
+
+    status_code = 401
+
+
+class ForbiddenError(NotAuthorizedException):
+    status_code = 403
+
+
+class ContextMiddleware:
+    """Opens the request's database session and fills in :class:`RequestContext`.
+
+    Routes marked ``opt={"tenantless": True}`` (health check, static files) skip it.
+    """
+
+    def __init__(self, app: ASGIApp, portico: Portico) -> None:
+        self.app = app
+        self.portico = portico
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        if scope["type"] != "http" or (handler is not None and handler.opt.get("tenantless")):
+            await self.app(scope, receive, send)
+            return
+        async with self.portico.sessionmaker() as db:
+            scope.setdefault("state", {})[STATE_KEY] = await self._context(db, scope)
+            await self.app(scope, receive, send)
+
+    async def _context(self, db: Any, scope: Scope) -> RequestContext:
+        portico = self.portico
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        set_scope(db, DbScope.system())
+        tenant = await resolve_tenant(db, headers.get("host", ""), portico.settings.default_tenant)
+        if tenant is None:
+            raise NotFoundException("No portal is served at this address.")
+        set_scope(db, DbScope(tenant.id))
+        state = await portico.states.get(db, tenant)
+        ctx = RequestContext(portico=portico, db=db, tenant=tenant, state=state)
+        token = _cookie(headers.get("cookie", ""), COOKIE_NAME)
+        if token:
+            found = await load_session(db, token, portico.settings)
+            if found is not None:
+                ctx.session, ctx.user, customer = found
+                ctx.permissions = state.permissions_of(ctx.user.role_id)
+                if customer is not None:
+                    set_scope(db, DbScope(tenant.id, customer_path=customer.path))
+        return ctx
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value or None
+    return None
+
+
+def context_of(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestContext:
+    ctx = connection.scope.get("state", {}).get(STATE_KEY)
+    if ctx is None:
+        raise RuntimeError("this route is tenantless and has no request context")
+    ctx.request = connection  # type: ignore[assignment]
+    return ctx  # type: ignore[no-any-return]
+
+
+def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Deny by default: module switched on, user signed in, permission held."""
+    opt = handler.opt
+    if opt.get("tenantless") or _is_auto_options(handler):
+        return
+    ctx = context_of(connection)
+    module = opt.get("module")
+    if module and not ctx.state.is_enabled(module):
+        raise NotFoundException()
+    if opt.get("public"):
+        return
+    if ctx.user is None:
+        raise LoginRequiredError("Please sign in.")
+    permission = opt.get("permission")
+    if not permission or not ctx.can(permission):
+        raise ForbiddenError("Your role does not allow this. Ask your administrator if you need it.")
+
+
+def _is_auto_options(handler: BaseRouteHandler) -> bool:
+    """Litestar adds an OPTIONS handler to every path; it reveals nothing and needs no permission."""
+    return set(getattr(handler, "http_methods", ())) == {"OPTIONS"}
+
+
+class RouteWithoutPermissionError(RuntimeError):
+    pass
+
+
+def check_route_permissions(app: Litestar) -> None:
+    """Refuse to start when a route is neither public nor guarded by a known permission."""
+    known = set(app.state.portico.plugins.permissions)
+    problems = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            opt = handler.opt
+            if opt.get("public") or opt.get("tenantless") or _is_auto_options(handler):
+                continue
+            permission = opt.get("permission")
+            methods = ",".join(sorted(getattr(handler, "http_methods", []) or ["WS"]))
+            if not permission:
+                problems.append(f"{methods} {route.path} declares no permission")
+            elif permission not in known:
+                problems.append(f"{methods} {route.path} needs unknown permission {permission!r}")
+    if problems:
+        raise RouteWithoutPermissionError(
+            "routes must declare opt={'permission': ...} or opt={'public': True}:\n  " + "\n  ".join(problems)
+        )

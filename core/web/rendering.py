@@ -1,0 +1,104 @@
+"""Templates: the Jinja environment (tenant theme, plugins, core) and the page renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from litestar.response import Template
+from markupsafe import Markup, escape
+
+from core.context import RequestContext
+from core.declarations import MenuItem
+from core.web.sessions import pop_flashes
+
+log = logging.getLogger("portico.web")
+CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def make_environment(plugin_dirs: Sequence[Path], theme_dir: Path | None = None) -> Environment:
+    """Templates are looked up in the theme folder first, then each plugin's, then the kernel's."""
+    folders = ([theme_dir] if theme_dir else []) + list(plugin_dirs) + [CORE_TEMPLATES]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+        autoescape=select_autoescape(["html", "xml"]),
+        enable_async=False,
+    )
+    env.filters["date"] = format_date
+    env.filters["datetime"] = format_datetime
+    env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
+    return env
+
+
+def format_date(value: dt.date | dt.datetime | None, fmt: str | None = None) -> str:
+    if value is None:
+        return ""
+    return value.strftime(fmt or "%Y-%m-%d")
+
+
+def format_datetime(value: dt.datetime | None, ctx: RequestContext | None = None) -> str:
+    """A timestamp in the user's time zone and the vendor's date format."""
+    if value is None:
+        return ""
+    fmt = "%Y-%m-%d"
+    zone = "UTC"
+    if ctx is not None:
+        fmt = ctx.branding.date_format
+        zone = ctx.user.timezone if ctx.user else "UTC"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    try:
+        value = value.astimezone(ZoneInfo(zone))
+    except Exception:  # an unknown zone in old data must not break a page
+        value = value.astimezone(dt.UTC)
+    return value.strftime(f"{fmt} %H:%M")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    item: MenuItem
+    badge: int | None
+    active: bool
+    failed: bool = False
+
+
+async def menu_for(ctx: RequestContext, section: str) -> list[MenuEntry]:
+    """The menu entries of enabled modules the user may see, with their badges awaited."""
+    path = ctx.request.url.path if ctx.request is not None else ""
+    entries = []
+    for item in ctx.portico.plugins.menu_items:
+        if item.section != section or not ctx.state.is_enabled(item.module) or not ctx.can(item.permission):
+            continue
+        badge, failed = None, False
+        if item.badge is not None:
+            try:
+                badge = await item.badge(ctx)
+            except Exception:
+                log.exception("menu badge %r of plugin %r failed", item.key, item.module)
+                failed = True
+        active = path == item.url if item.url == "/" else path.startswith(item.url)
+        entries.append(MenuEntry(item=item, badge=badge, active=active, failed=failed))
+    return entries
+
+
+async def render(ctx: RequestContext, template: str, *, status_code: int = 200, **context: Any) -> Template:
+    """A full page: the template inside the base layout, with menu, branding and messages."""
+    flashes = pop_flashes(ctx.session)
+    if flashes:
+        await ctx.db.commit()
+    layout = {
+        "menu": await menu_for(ctx, "portal") if ctx.user else [],
+        "admin_menu": await menu_for(ctx, "admin") if ctx.user else [],
+        "flashes": flashes,
+    }
+    return Template(
+        template_name=template,
+        context={"ctx": ctx, "layout": layout, "branding": ctx.branding, **context},
+        status_code=status_code,
+    )

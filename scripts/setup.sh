@@ -1,0 +1,53 @@
+# Sourced by scripts/demo and scripts/test: installs what Portico needs on a fresh machine.
+# Needs only Python 3.11+ and pip; everything else is installed here when it is missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_venv() {
+  "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || { echo "Portico needs Python 3.11 or newer ($PY is $("$PY" --version))" >&2; exit 1; }
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  local stamp="$VENV/.portico-installed" want
+  want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "Installing Portico and its dependencies into .venv ..."
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[test]"
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Installing Debian's Chromium for the browser tests ..."
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+postgres_up() {
+  "$VENV/bin/python" - <<'PY'
+import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PY
+}
+
+ensure_postgres() {
+  if ! postgres_up; then
+    echo "PostgreSQL is not answering on 127.0.0.1:5432; starting it ..."
+    if command -v pg_ctlcluster >/dev/null; then
+      as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    fi
+    for _ in $(seq 1 30); do postgres_up && return 0; sleep 1; done
+    echo "PostgreSQL is still down: the PostgreSQL half of the tests cannot run." >&2
+    exit 1
+  fi
+}
