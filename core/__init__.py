@@ -5,7 +5,7 @@ See docs/plugins.md for the guide to writing a plugin.
 
 from core.accounts import AccountError, create_customer, create_user, hash_password
 from core.app import Portico, create_app
-from core.context import RequestContext
+from core.context import Ctx, RequestContext
 from core.db import Base, CustomerOwned, Scope, TenantOwned, set_scope, utcnow
 from core.declarations import (
     CUSTOMER_ADMIN,
@@ -39,6 +39,7 @@ __all__ = [
     "ActionItem",
     "ActionSource",
     "Base",
+    "Ctx",
     "Customer",
     "CustomerOwned",
     "Manifest",

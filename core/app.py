@@ -68,13 +68,14 @@ class Portico:
             )
         engine = make_engine(settings.database_url)
         template_dirs = [p.template_dir for p in plugins.plugins if p.template_dir and p.name != "core"]
+        inline = {name: source for p in plugins.plugins for name, source in p.inline_templates.items()}
         return cls(
             settings=settings,
             plugins=plugins,
             engine=engine,
             sessionmaker=make_sessionmaker(engine),
             states=TenantStates(plugins),
-            templates=make_environment([d for d in template_dirs if d]),
+            templates=make_environment([d for d in template_dirs if d], inline),
         )
 
 
@@ -177,6 +178,7 @@ def create_app(
         on_shutdown=[shutdown],
         state=State({"portico": portico}),
         openapi_config=None,
+        logging_config=None,  # the process configures logging (the CLI does); an app must not reset it
         debug=False,
     )
     check_route_permissions(app)

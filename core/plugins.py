@@ -40,6 +40,11 @@ class LoadedPlugin:
         return self.manifest.name
 
     @property
+    def inline_templates(self) -> dict[str, str]:
+        """Templates a plugin object carries as ``templates = {"name/page.html": "..."}``."""
+        return dict(getattr(self.module, "templates", None) or {})
+
+    @property
     def template_dir(self) -> Path | None:
         source = getattr(self.module, "__file__", None)
         if not source:

@@ -305,17 +305,24 @@ def login_as(
 def throwaway_plugin() -> Callable[..., types.ModuleType]:
     """Build a plugin object for one test: ``throwaway_plugin("name", portico_widgets=fn, ...)``.
 
-    Each keyword is a hook implementation (a plain function; it is marked ``@hookimpl`` here).
+    Each keyword is a hook implementation (a plain function; it is marked ``@hookimpl`` here);
+    ``templates`` maps template names to their source, as a packaged plugin's templates/ folder would.
     Pass the result through ``portico_extra_plugins`` or ``make_portico([plugin])``.
     """
 
     def make(
-        name: str, *, depends: Sequence[str] = (), label: str | None = None, **hooks: Callable[..., Any]
+        name: str,
+        *,
+        depends: Sequence[str] = (),
+        label: str | None = None,
+        templates: dict[str, str] | None = None,
+        **hooks: Callable[..., Any],
     ) -> types.ModuleType:
         module = types.ModuleType(f"portico_test_plugin_{name}")
         module.manifest = Manifest(  # type: ignore[attr-defined]
             name=name, label=label or name.title(), version="0.0.1", depends=tuple(depends)
         )
+        module.templates = dict(templates or {})  # type: ignore[attr-defined]
         for hook_name, function in hooks.items():
             setattr(module, hook_name, hookimpl(function))
         return module

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
 from litestar.response import Template
 from markupsafe import Markup, escape
 
@@ -22,11 +22,16 @@ log = logging.getLogger("portico.web")
 CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def make_environment(plugin_dirs: Sequence[Path], theme_dir: Path | None = None) -> Environment:
+def make_environment(
+    plugin_dirs: Sequence[Path], inline: dict[str, str] | None = None, theme_dir: Path | None = None
+) -> Environment:
     """Templates are looked up in the theme folder first, then each plugin's, then the kernel's."""
     folders = ([theme_dir] if theme_dir else []) + list(plugin_dirs) + [CORE_TEMPLATES]
+    loaders: list[BaseLoader] = [FileSystemLoader(str(f)) for f in folders]
+    if inline:
+        loaders.insert(1 if theme_dir else 0, DictLoader(inline))
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+        loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "xml"]),
         enable_async=False,
     )

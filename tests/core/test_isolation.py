@@ -1,0 +1,253 @@
+"""Tenant and site isolation, proven on every registered route rather than a sample.
+
+Two vendors are populated with the kernel's people and every installed plugin's demo data (the
+example third-party plugin included). Then every route is walked, its path parameters filled
+with the victim's ids, as (1) the other vendor's admin and (2) a contact of a sibling site:
+no response may contain any of the victim's text, and no request may change the victim's rows.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, SeedContext
+from core.accounts import create_customer, create_tenant, create_user, scoped
+from core.db import Base, Scope
+from core.models import ContactRequest, Customer, RecentItem, User
+from core.testing import TEST_PASSWORD
+from tests.core import example_plugin
+
+PARAM = re.compile(r"\{(\w+):(\w+)\}")
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@pytest.fixture
+def portico_extra_plugins():
+    return [example_plugin]
+
+
+@dataclass
+class Vendor:
+    tenant_id: int
+    host: str
+    admin: str
+    parent_id: int
+    site_ids: tuple[int, int]
+    site_contacts: tuple[str, str]
+
+
+async def populate(db, portico, slug: str, word: str) -> Vendor:
+    """A vendor with a parent customer, two sites, contacts, staff and all plugins' demo data."""
+    tenant = await create_tenant(db, portico.plugins, slug, f"{word} Industries", f"{slug}.portal.test")
+    async with scoped(db, Scope(tenant.id)):
+        parent = await create_customer(db, f"{word} Parent Holdings")
+        north = await create_customer(db, f"{word} Northern Works", parent.id)
+        south = await create_customer(db, f"{word} Southern Works", parent.id)
+
+        async def person(tag: str, role: str, customer: Customer | None) -> User:
+            return await create_user(
+                db,
+                email=f"{tag}@{slug}.test",
+                password=TEST_PASSWORD,
+                role=role,
+                customer_id=customer.id if customer else None,
+                first_name=f"{word}{tag.title()}",
+                last_name=f"{word}Surname{tag.title()}",
+            )
+
+        admin = await person("admin", VENDOR_ADMIN, None)
+        await person("parentbuyer", CUSTOMER_ADMIN, parent)
+        north_contact = await person("northbuyer", CUSTOMER_ADMIN, north)
+        south_contact = await person("southbuyer", CUSTOMER_USER, south)
+        seed = SeedContext(tenant.id, parent.id, (north.id, south.id), (admin.id,), (north_contact.id,))
+        for _name, result in portico.plugins.call_each("portico_seed_demo", db=db, seed=seed):
+            if inspect.isawaitable(result):
+                await result
+        db.add(
+            ContactRequest(
+                customer_id=south.id, user_id=south_contact.id, subject=f"{word} southern question", body="Body text"
+            )
+        )
+        db.add(RecentItem(user_id=south_contact.id, url="/notes", title=f"{word} southern recent", kind="Note"))
+        await db.commit()
+    return Vendor(
+        tenant.id,
+        f"{slug}.portal.test",
+        admin.email,
+        parent.id,
+        (north.id, south.id),
+        (north_contact.email, south_contact.email),
+    )
+
+
+def tenant_tables():
+    return [t for t in Base.metadata.sorted_tables if "tenant_id" in t.c]
+
+
+async def rows_of_tenant(db, tenant_id: int) -> dict[str, list[tuple]]:
+    snapshot = {}
+    for table in tenant_tables():
+        rows = await db.execute(select(table).where(table.c.tenant_id == tenant_id).order_by(*table.primary_key))
+        snapshot[table.name] = [tuple(row) for row in rows]
+    return snapshot
+
+
+async def rows_of_site(db, tenant_id: int, site_id: int) -> dict[str, list[tuple]]:
+    """Rows that belong to one site: its customer-owned rows, its account row, its contacts."""
+    snapshot = {}
+    for table in tenant_tables():
+        if table.name == "core_customer":
+            condition = table.c.id == site_id
+        elif "customer_id" in table.c:
+            condition = table.c.customer_id == site_id
+        else:
+            continue
+        rows = await db.execute(
+            select(table).where(table.c.tenant_id == tenant_id, condition).order_by(*table.primary_key)
+        )
+        snapshot[table.name] = [tuple(row) for row in rows]
+    return snapshot
+
+
+def texts(snapshot: dict[str, list[tuple]]) -> set[str]:
+    """Distinctive strings in a snapshot: long enough not to be ordinary page words."""
+    found = set()
+    for rows in snapshot.values():
+        for row in rows:
+            for value in row:
+                if isinstance(value, str) and len(value) >= 8 and not value.startswith("$argon2"):
+                    found.add(value)
+    return found
+
+
+def ids(snapshot: dict[str, list[tuple]]) -> list[int]:
+    return sorted({row[0] for rows in snapshot.values() for row in rows if isinstance(row[0], int)})
+
+
+def routes(app) -> list[tuple[str, str]]:
+    """(method, path template) of every registered route, except static files."""
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if handler.opt.get("tenantless"):
+                continue
+            for method in sorted(handler.http_methods):
+                if method not in {"OPTIONS", "HEAD"}:
+                    found.append((method, route.path))
+    return sorted(set(found))
+
+
+def fill(path: str, int_values: Iterable[int], str_values: Iterable[str]) -> list[str]:
+    params = PARAM.findall(path)
+    if not params:
+        return [path]
+    choices = [list(int_values) if kind == "int" else list(str_values) for _, kind in params]
+    urls = []
+    for combo in itertools.islice(itertools.product(*choices), 400):
+        url = path
+        for (name, kind), value in zip(params, combo, strict=True):
+            url = url.replace(f"{{{name}:{kind}}}", str(value))
+        urls.append(url)
+    return urls
+
+
+def form_aimed_at(victim_ids: list[int], customer_id: int) -> dict[str, str]:
+    """A form that names the victim's records in the fields plugins commonly read."""
+    some = str(victim_ids[0]) if victim_ids else "1"
+    return {"customer_id": str(customer_id), "id": some, "title": "attack", "enabled": "0", "subject": "x"}
+
+
+async def walk(client, app, victim, shared: set[str], victim_customer: int, modules: list[str]):
+    """Request every route with the victim's ids; return (responses leaking text, requests made).
+
+    ``shared`` holds strings the attacker legitimately has too (permission keys, a plugin's fixed
+    demo wording): they are not the victim's secrets.
+    """
+    secrets = texts(victim) - shared
+    victim_ids = ids(victim)
+    leaks, count = [], 0
+    for method, path in routes(app):
+        for url in fill(path, victim_ids, modules):
+            if method == "GET":
+                response = await client.get(url)
+            else:
+                response = await client.request(method, url, data=form_aimed_at(victim_ids, victim_customer))
+            count += 1
+            body = response.text
+            leaked = sorted(s for s in secrets if s in body)
+            if leaked:
+                leaks.append((method, url, response.status_code, leaked[:3]))
+    return leaks, count
+
+
+async def assert_sees_own_data(client, app, own: dict[str, list[tuple]]) -> None:
+    """The walk means something only if the attacker's own pages work and show its own data."""
+    own_texts = texts(own)
+    shown = False
+    for method, path in routes(app):
+        if method != "GET" or PARAM.search(path):
+            continue
+        response = await client.get(path)
+        assert response.status_code in (200, 302, 403), (path, response.status_code)
+        shown = shown or any(text in response.text for text in own_texts if "@" not in text)
+    assert shown, "the attacker saw none of its own data anywhere: the walk would prove nothing"
+    notes = await client.get("/notes")
+    assert notes.status_code == 200 and "Note " in notes.text
+
+
+@pytest.fixture
+async def vendors(db, portico):
+    victim = await populate(db, portico, "victim", "Zyxcorp")
+    other = await populate(db, portico, "other", "Quillsoft")
+    return victim, other
+
+
+async def test_another_vendors_admin_reaches_nothing_on_any_route(vendors, db, app, portico, client_factory):
+    victim, other = vendors
+    before = await rows_of_tenant(db, victim.tenant_id)
+    assert len(texts(before)) > 20  # the victim really has data to leak
+    attacker = await client_factory(other.host)
+    await attacker.login(other.admin)
+    await assert_sees_own_data(attacker, app, await rows_of_tenant(db, other.tenant_id))
+    shared = texts(await rows_of_tenant(db, other.tenant_id))
+    leaks, requests = await walk(attacker, app, before, shared, victim.site_ids[1], portico.plugins.names)
+    assert leaks == []
+    assert requests >= len(routes(app))
+    db.expunge_all()
+    assert await rows_of_tenant(db, victim.tenant_id) == before
+
+
+async def test_a_site_contact_reaches_nothing_of_a_sibling_site_on_any_route(vendors, db, app, portico, client_factory):
+    victim, _ = vendors
+    north_id, south_id = victim.site_ids
+    before = await rows_of_site(db, victim.tenant_id, south_id)
+    north_rows = await rows_of_site(db, victim.tenant_id, north_id)
+    assert len(texts(before)) >= 5
+    attacker = await client_factory(victim.host)
+    await attacker.login(victim.site_contacts[0])
+    await assert_sees_own_data(attacker, app, north_rows)
+    leaks, _ = await walk(attacker, app, before, texts(north_rows), south_id, portico.plugins.names)
+    assert leaks == []
+    db.expunge_all()
+    assert await rows_of_site(db, victim.tenant_id, south_id) == before
+
+
+async def test_every_route_is_walked(app):
+    walked = routes(app)
+    paths = {path for _, path in walked}
+    assert {"/", "/actions", "/recent", "/contact", "/profile", "/admin/roles", "/notes"} <= paths
+    assert any(method == "POST" for method, _ in walked)
+
+
+async def test_unknown_host_with_several_vendors_is_not_found(vendors, client_factory):
+    stranger = await client_factory("nobody.example.org")
+    response = await stranger.get("/login")
+    assert response.status_code == 404
+    assert "No portal is served at this address." in response.text
