@@ -90,7 +90,7 @@ def portico_menu_items() -> Sequence[MenuItem]:
         MenuItem("modules", "Modules", "/admin/modules", "core.admin.modules", order=10, section="admin"),
         MenuItem("roles", "Roles", "/admin/roles", "core.admin.roles", order=20, section="admin"),
         MenuItem("branding", "Branding", "/admin/branding", "core.admin.branding", order=30, section="admin"),
-        MenuItem("widgets", "Dashboard", "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"),
+        MenuItem("widgets", "Dashboard cards", "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"),
         MenuItem(
             "messages",
             "Customer messages",

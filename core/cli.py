@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts import AccountError, create_tenant, create_user, find_customer, scoped
@@ -233,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (PluginError, AccountError) as error:
         print(f"portico: {error}", file=sys.stderr)
+        return 2
+    except DBAPIError as error:
+        print(f"portico: the database refused: {error.orig}", file=sys.stderr)
+        print("portico: if its tables are missing, run `portico db upgrade` first.", file=sys.stderr)
         return 2
 
 

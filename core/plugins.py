@@ -100,7 +100,7 @@ def order_by_depends(manifests: Sequence[Manifest]) -> list[Manifest]:
         state[name] = "done"
         ordered.append(by_name[name])
 
-    for name in sorted(by_name):
+    for name in sorted(by_name, key=lambda n: (n != CORE_MODULE, n)):  # the kernel always comes first
         visit(name, [])
     return ordered
 

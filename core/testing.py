@@ -78,25 +78,38 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 # --- databases ------------------------------------------------------------------------------
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def portico_database_url(portico_backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """One database per backend for the whole run; tables are emptied before each test."""
-    if portico_backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+@contextlib.asynccontextmanager
+async def empty_database(backend: str, folder: Path) -> AsyncIterator[str]:
+    """A new, empty database on ``backend`` for the block; PostgreSQL ones are dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
-    if portico_backend != "postgresql":
-        raise pytest.UsageError(f"unknown test database {portico_backend!r}")
+    if backend != "postgresql":
+        raise pytest.UsageError(f"unknown test database {backend!r}")
     name = f"portico_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}"
+        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     finally:
         async with admin.connect() as conn:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def portico_database_url(portico_backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """One database per backend for the whole run; tables are emptied before each test."""
+    async with empty_database(portico_backend, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def fresh_database_url(portico_backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of its own for one test (migrations, the CLI), dropped afterwards."""
+    async with empty_database(portico_backend, tmp_path) as url:
+        yield url
 
 
 async def reset_database(engine: AsyncEngine) -> None:

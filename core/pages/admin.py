@@ -83,6 +83,13 @@ class RolesController(Controller):
             if role_id.isdigit():
                 wanted.setdefault(int(role_id), set()).add(perm)
         enabled = ctx.state.enabled_modules
+        assert ctx.user is not None
+        if "core.admin.roles" not in wanted.get(ctx.user.role_id, set()):
+            flash(
+                ctx.session, "Your own role must keep “Edit roles and permissions”, or nobody could undo this.", "error"
+            )
+            await ctx.db.commit()
+            return Redirect("/admin/roles")
         for role, _ in await self._roles(ctx):
             audience_ok = {
                 key for key, perm in ctx.portico.plugins.permissions.items() if perm.audience in ("any", role.audience)

@@ -4,7 +4,11 @@
   var KEY = "portico.menu";
   var body = document.body;
   var narrow = function () { return window.matchMedia("(max-width: 760px)").matches; };
-  if (localStorage.getItem(KEY) === "collapsed" && !narrow()) body.classList.add("menu-collapsed");
+  if (localStorage.getItem(KEY) === "collapsed" && !narrow()) {
+    body.classList.add("menu-collapsed");
+    var button = document.querySelector("[data-menu-toggle]");
+    if (button) button.setAttribute("aria-expanded", "false");
+  }
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest("[data-menu-toggle]");
     if (toggle) {

@@ -1,0 +1,114 @@
+"""The ``portico`` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+
+import httpx
+import pytest
+
+from core.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.usefixtures("portico_backend")
+
+
+async def portico(*args: str, db: str | None = None, wait: float = 120) -> tuple[int, str, str]:
+    env = {**os.environ, "PORTICO_DATA_DIR": os.environ.get("PORTICO_TEST_DATA_DIR", "/tmp/portico-cli-test")}
+    full = [sys.executable, "-m", "core.cli", *args] + (["--db", db] if db else [])
+    process = await asyncio.create_subprocess_exec(
+        *full, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), wait)
+    return process.returncode, out.decode(), err.decode()
+
+
+@pytest.fixture
+def cli_db(fresh_database_url):
+    return fresh_database_url
+
+
+async def test_demo_creates_people_and_prints_every_login(cli_db):
+    code, out, err = await portico("demo", "--no-serve", db=cli_db)
+    assert code == 0, err
+    for email in ("admin@acme.example", "staff@acme.example", "buyer@globex.example", "north@globex.example"):
+        assert email in out
+    assert DEMO_PASSWORD in out
+    code, out, err = await portico("demo", "--no-serve", db=cli_db)  # refreshing works too
+    assert code == 0, err
+
+
+async def test_tenant_and_user_create(cli_db):
+    code, _, err = await portico("tenant", "create", "beta", "--name", "Beta Works", db=cli_db)
+    assert code == 2 and "run `portico db upgrade` first" in err  # an empty database is explained
+    assert (await portico("db", "upgrade", db=cli_db))[0] == 0
+    code, out, err = await portico(
+        "tenant", "create", "beta", "--name", "Beta Works", "--host", "beta.example", db=cli_db
+    )
+    assert code == 0, err
+    assert "created tenant beta" in out
+    code, out, err = await portico(
+        "user", "create", "--tenant", "beta", "--email", "boss@beta.example", "--password", "long enough pw",
+        "--role", "vendor_admin", db=cli_db,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "created staff user boss@beta.example" in out
+    code, out, err = await portico(
+        "user", "create", "--tenant", "beta", "--email", "c@beta.example", "--password", "long enough pw",
+        "--role", "customer_user", "--customer", "Nobody Inc", db=cli_db,
+    )  # fmt: skip
+    assert code == 2
+    assert "has no customer account 'Nobody Inc'" in err
+    code, _, err = await portico("tenant", "create", "Bad Slug!", "--name", "X", db=cli_db)
+    assert code == 2 and "slug" in err
+
+
+async def test_plugins_lists_the_kernel_with_its_hooks():
+    code, out, err = await portico("plugins", "--json")
+    assert code == 0, err
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert "portico_routes" in rows["core"]["hooks"] and rows["core"]["version"]
+
+
+async def test_db_upgrade(cli_db):
+    code, out, err = await portico("db", "upgrade", db=cli_db)
+    assert code == 0, err
+    assert "up to date" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_demo_serves_a_portal_one_can_sign_in_to(cli_db):
+    port = _free_port()
+    env = {**os.environ, "PORTICO_DATA_DIR": "/tmp/portico-cli-test"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "core.cli", "demo", "--db", cli_db, "--port", str(port),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(300):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            login = await client.get("/login")
+            token = login.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+            response = await client.post(
+                "/login", data={"_csrf_token": token, "email": "buyer@globex.example", "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 302
+            dashboard = await client.get("/")
+            assert "Acme Customer Portal" in dashboard.text and "Welcome, Grace." in dashboard.text
+    finally:
+        process.terminate()
+        await process.wait()

@@ -1,0 +1,49 @@
+"""SQL statements per page do not grow with the amount of data."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import CUSTOMER_ADMIN
+from core.accounts import scoped
+from core.db import Scope
+from tests.core import example_plugin
+from tests.core.example_plugin import Note
+
+
+@pytest.fixture
+def portico_extra_plugins():
+    return [example_plugin]
+
+
+async def _add_notes(db, tenant, customer, count: int) -> None:
+    async with scoped(db, Scope(tenant.id)):
+        db.add_all(Note(customer_id=customer.id, title=f"n{i}", needs_reply=i % 2 == 0) for i in range(count))
+        await db.commit()
+
+
+@pytest.mark.parametrize("url", ["/", "/notes", "/actions", "/recent"])
+async def test_statements_per_page_do_not_grow_with_data(
+    url, tenant, customer_factory, user_factory, db, login_as, count_queries
+):
+    site = await customer_factory(tenant, "Site")
+    client = await login_as(await user_factory(tenant, CUSTOMER_ADMIN, site))
+    await client.get(url)  # warm the tenant's cached state
+
+    await _add_notes(db, tenant, site, 5)
+    with count_queries() as small:
+        assert (await client.get(url)).status_code == 200
+    await _add_notes(db, tenant, site, 300)
+    with count_queries() as large:
+        assert (await client.get(url)).status_code == 200
+    assert large.count == small.count, large.statements
+
+
+async def test_dashboard_statement_budget(tenant, customer_factory, user_factory, login_as, count_queries):
+    """Tenant, session+user, two badges, the notes widget, recent widget: a handful, fixed."""
+    site = await customer_factory(tenant, "Site")
+    client = await login_as(await user_factory(tenant, CUSTOMER_ADMIN, site))
+    await client.get("/")
+    with count_queries() as counter:
+        await client.get("/")
+    assert counter.count <= 8, counter.statements
