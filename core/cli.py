@@ -138,6 +138,23 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plugin_new(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.scaffold import scaffold
+
+    target = Path(args.path or f"portico-{args.name.replace('_', '-')}")
+    try:
+        written = scaffold(args.name, target, args.label)
+    except ValueError as error:
+        print(f"portico: {error}", file=sys.stderr)
+        return 2
+    print(f"created plugin {args.name!r} in {target} ({len(written)} files). Next:")
+    print(f"  pip install -e {target}")
+    print("  portico db upgrade && portico demo")
+    return 0
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -206,6 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="list installed plugins")
     plugins.add_argument("--json", action="store_true")
     plugins.set_defaults(func=cmd_plugins)
+
+    plugin = sub.add_parser("plugin", help="plugin authoring").add_subparsers(dest="plugin_command", required=True)
+    new = plugin.add_parser("new", help="create a working plugin package to start from")
+    new.add_argument("name")
+    new.add_argument("--path", help="folder to create (default: ./portico-NAME)")
+    new.add_argument("--label", help="what vendors see (default: from the name)")
+    new.set_defaults(func=cmd_plugin_new)
 
     tenant = sub.add_parser("tenant", help="vendors").add_subparsers(dest="tenant_command", required=True)
     create = with_db(tenant.add_parser("create", help="create a vendor"))
