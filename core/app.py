@@ -17,6 +17,9 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware.base import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -28,7 +31,9 @@ from core.db import make_engine, make_sessionmaker
 from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
 from core.tenancy import TenantStates
+from core.version import __version__
 from core.web.access import (
+    API_PREFIX,
     STATE_KEY,
     ContextMiddleware,
     LoginRequiredError,
@@ -144,9 +149,7 @@ def create_app(
 ) -> Litestar:
     """Build the portal: every installed plugin's routes behind the kernel's guard."""
     portico = portico or Portico.build(settings, extra_plugins=extra_plugins)
-    routers = [
-        Router(path="/", route_handlers=handlers, opt={"module": module}) for module, handlers in portico.plugins.routes
-    ]
+    routers = [router for module, handlers in portico.plugins.routes for router in _routers_of(module, handlers)]
 
     async def startup(app: Litestar) -> None:
         for name, result in portico.plugins.call_each("portico_startup", app=app):
@@ -177,12 +180,44 @@ def create_app(
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State({"portico": portico}),
-        openapi_config=None,
+        openapi_config=_openapi_config(),
         logging_config=None,  # the process configures logging (the CLI does); an app must not reset it
         debug=False,
     )
     check_route_permissions(app)
     return app
+
+
+def _openapi_config() -> OpenAPIConfig:
+    """The integration API's schema at ``/api/v1/schema/openapi.json``."""
+    return OpenAPIConfig(
+        title="Portico API",
+        version=__version__,
+        description="JSON API for integrations. Authenticate with 'Authorization: Bearer <token>'; "
+        "vendor admins create tokens under Administration → API tokens.",
+        render_plugins=[JsonRenderPlugin()],
+        openapi_router=Router(path="/api/v1/schema", route_handlers=[], opt={"tenantless": True}),
+        components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
+        security=[{"BearerToken": []}],
+    )
+
+
+def _paths_of(item: Any) -> set[str]:
+    if isinstance(item, type):  # a Controller class
+        return {str(getattr(item, "path", "/"))}
+    return {str(p) for p in (getattr(item, "paths", None) or {getattr(item, "path", "/")})}
+
+
+def _routers_of(module: str, handlers: Sequence[Any]) -> list[Router]:
+    """A plugin's handlers, tagged with its name; only ``/api/`` ones go into the OpenAPI schema."""
+    api = [h for h in handlers if all(p.startswith(API_PREFIX) for p in _paths_of(h))]
+    pages = [h for h in handlers if not any(h is a for a in api)]
+    routers = []
+    if pages:
+        routers.append(Router(path="/", route_handlers=pages, opt={"module": module}, include_in_schema=False))
+    if api:
+        routers.append(Router(path="/", route_handlers=api, opt={"module": module}))
+    return routers
 
 
 def static_dir() -> Path:

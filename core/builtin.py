@@ -26,6 +26,7 @@ from core.declarations import (
 from core.hookimpl import hookimpl
 from core.models import ContactRequest
 from core.pages.admin import (
+    ApiTokensController,
     BrandingController,
     ContactRequestsController,
     DashboardSettingsController,
@@ -64,6 +65,7 @@ def portico_permissions() -> Sequence[Permission]:
             "core.admin.branding", "Edit the portal's branding", default_roles=(VENDOR_ADMIN,), audience="staff"
         ),
         Permission("core.admin.dashboard", "Choose dashboard widgets", default_roles=(VENDOR_ADMIN,), audience="staff"),
+        Permission("core.admin.api_tokens", "Manage API tokens", default_roles=(VENDOR_ADMIN,), audience="staff"),
         Permission(
             "core.admin.contact_requests",
             "Read customers' messages",
@@ -91,6 +93,7 @@ def portico_menu_items() -> Sequence[MenuItem]:
         MenuItem("roles", "Roles", "/admin/roles", "core.admin.roles", order=20, section="admin"),
         MenuItem("branding", "Branding", "/admin/branding", "core.admin.branding", order=30, section="admin"),
         MenuItem("widgets", "Dashboard cards", "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"),
+        MenuItem("api_tokens", "API tokens", "/admin/api-tokens", "core.admin.api_tokens", order=60, section="admin"),
         MenuItem(
             "messages",
             "Customer messages",
@@ -145,4 +148,5 @@ def portico_routes() -> Sequence[ControllerRouterHandler]:
         BrandingController,
         DashboardSettingsController,
         ContactRequestsController,
+        ApiTokensController,
     ]

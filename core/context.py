@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.branding import Branding
-from core.models import Tenant, User, WebSession
+from core.models import ApiToken, Tenant, User, WebSession
 from core.tenancy import TenantState
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ class RequestContext:
         self.session = session
         self.permissions = permissions
         self.request = request
+        #: The API token that signed this request (``/api/`` routes), instead of a user.
+        self.api_token: ApiToken | None = None
         #: Per-request memo for plugins (e.g. a count computed once for a badge and a widget).
         self.extras: dict[str, Any] = {}
 

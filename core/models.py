@@ -186,3 +186,19 @@ class ContactRequest(CustomerOwned, Base):
 
     user: Mapped[User] = relationship(lazy="raise")
     customer: Mapped[Customer] = relationship(lazy="raise")
+
+
+class ApiToken(TenantOwned, Base):
+    """A bearer token an integration (an ERP) uses on ``/api/``; it holds the permissions listed."""
+
+    __tablename__ = "core_api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    permissions: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()

@@ -36,6 +36,8 @@ class TenantState:
     enabled_modules: frozenset[str]
     roles: dict[int, RoleInfo]
     role_permissions: dict[int, frozenset[str]]
+    #: Every permission of the modules this tenant has switched on.
+    live_permissions: frozenset[str]
     branding: Branding
     hidden_widgets: frozenset[str]
     module_settings: dict[str, dict[str, Any]]
@@ -89,7 +91,7 @@ class TenantStates:
         ).all()
         enforcer = build_enforcer(tenant.slug, [(role, perm) for role, perm in grants])
         by_key = resolve_role_permissions(enforcer, tenant.slug, [r.key for r in roles.values()])
-        live = {key for key, perm in self.plugins.permissions.items() if perm.module in enabled}
+        live = frozenset(key for key, perm in self.plugins.permissions.items() if perm.module in enabled)
         role_permissions = {rid: by_key[info.key] & live for rid, info in roles.items()}
         return TenantState(
             tenant_id=tenant.id,
@@ -99,6 +101,7 @@ class TenantStates:
             enabled_modules=enabled,
             roles=roles,
             role_permissions=role_permissions,
+            live_permissions=live,
             branding=Branding.from_dict(tenant.branding, default_name=tenant.name),
             hidden_widgets=frozenset((tenant.settings or {}).get("hidden_widgets", ())),
             module_settings=settings,
@@ -107,15 +110,20 @@ class TenantStates:
 
 
 async def resolve_tenant(db: AsyncSession, host: str, default_slug: str | None) -> Tenant | None:
-    """The tenant serving ``host``: exact host, then subdomain slug, then the default or only one."""
+    """The tenant serving ``host``: exact host, then subdomain slug, then the default or only one.
+
+    One statement whatever the outcome: the candidates by host, slug and default, plus the first
+    two tenants (to recognise a one-vendor deployment, which needs no host set-up).
+    """
     host = host.split(":", 1)[0].lower().rstrip(".")
     label = host.split(".", 1)[0] if "." in host else ""
-    wanted = [Tenant.host == host]
+    first_two = select(Tenant.id).order_by(Tenant.id).limit(2).scalar_subquery()
+    wanted = [Tenant.host == host, Tenant.id.in_(first_two)]
     if label:
         wanted.append(Tenant.slug == label)
     if default_slug:
         wanted.append(Tenant.slug == default_slug)
-    candidates = (await db.execute(select(Tenant).where(or_(*wanted)))).scalars().all()
+    candidates = (await db.execute(select(Tenant).where(or_(*wanted)).order_by(Tenant.id))).scalars().all()
     for matches in (
         lambda t: t.host == host,
         lambda t: bool(label) and t.slug == label,
@@ -124,10 +132,8 @@ async def resolve_tenant(db: AsyncSession, host: str, default_slug: str | None) 
         found = next((t for t in candidates if matches(t)), None)
         if found is not None:
             return found
-    if default_slug:
-        return None
-    tenants = (await db.execute(select(Tenant).order_by(Tenant.id).limit(2))).scalars().all()
-    return tenants[0] if len(tenants) == 1 else None
+    # Nothing matched, so the candidates are exactly the first two tenants: serve the only one.
+    return candidates[0] if len(candidates) == 1 and not default_slug else None
 
 
 async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:

@@ -12,10 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.accounts import AccountError, set_module_enabled, set_role_permissions
+from core.api import create_api_token
 from core.branding import DATE_FORMATS, LANGUAGES, Branding, validate_branding
 from core.context import Ctx
 from core.dashboard import visible_widgets
-from core.models import ContactRequest, Role, RolePermission, Tenant
+from core.db import utcnow
+from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
 from core.tenancy import bump_config_version
 from core.web.forms import form_data, form_lists
 from core.web.rendering import render
@@ -203,3 +205,65 @@ class ContactRequestsController(Controller):
         flash(ctx.session, "Marked as handled.")
         await ctx.db.commit()
         return Redirect("/admin/messages")
+
+
+class ApiTokensController(Controller):
+    path = "/admin/api-tokens"
+    opt = {"permission": "core.admin.api_tokens"}
+
+    def _grantable(self, ctx: Ctx) -> list[Any]:
+        """Permissions of enabled modules a vendor's integration may hold (not customer-only ones)."""
+        return [
+            perm
+            for key, perm in ctx.portico.plugins.permissions.items()
+            if key in ctx.state.live_permissions and perm.audience != "customer"
+        ]
+
+    async def _page(self, ctx: Ctx, status: int = 200, **context: Any) -> Template:
+        tokens = (
+            await ctx.db.execute(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id))
+        ).scalars()
+        context.setdefault("form", {})
+        context.setdefault("errors", {})
+        context.setdefault("chosen", [])
+        return await render(
+            ctx,
+            "core/admin/api_tokens.html",
+            status_code=status,
+            tokens=list(tokens),
+            grantable=self._grantable(ctx),
+            **context,
+        )
+
+    @get("/")
+    async def show(self, ctx: Ctx) -> Template:
+        return await self._page(ctx)
+
+    @post("/")
+    async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template:
+        submitted = await form_lists(request)
+        name = (submitted.get("name") or [""])[0]
+        chosen = submitted.get("permission", [])
+        try:
+            _, secret = await create_api_token(
+                ctx.db,
+                name=name,
+                permissions=chosen,
+                allowed=[p.key for p in self._grantable(ctx)],
+                created_by=ctx.user.id if ctx.user else None,
+            )
+        except AccountError as refused:
+            return await self._page(ctx, 400, form={"name": name}, chosen=chosen, errors={"token": str(refused)})
+        await ctx.db.commit()
+        # The secret is shown on this response only; it is never stored or shown again.
+        return await self._page(ctx, new_secret=secret, new_name=name.strip())
+
+    @post("/{token_id:int}/revoke")
+    async def revoke(self, ctx: Ctx, token_id: FromPath[int]) -> Redirect:
+        token = await ctx.db.get(ApiToken, token_id)
+        if token is None:
+            raise NotFoundException()
+        token.revoked_at = token.revoked_at or utcnow()
+        flash(ctx.session, f"Token “{token.name}” is revoked; requests signed with it are refused from now on.")
+        await ctx.db.commit()
+        return Redirect("/admin/api-tokens")

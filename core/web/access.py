@@ -9,6 +9,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.api import find_api_token
 from core.context import RequestContext
 from core.db import Scope as DbScope
 from core.db import set_scope
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from core.app import Portico
 
 STATE_KEY = "portico_ctx"
+API_PREFIX = "/api/"
 
 
 class LoginRequiredError(NotAuthorizedException):
@@ -31,6 +33,12 @@ class LoginRequiredError(NotAuthorizedException):
 
 class ForbiddenError(NotAuthorizedException):
     status_code = 403
+
+
+class ApiAuthError(NotAuthorizedException):
+    """An API request without a valid token."""
+
+    status_code = 401
 
 
 class ContextMiddleware:
@@ -62,6 +70,14 @@ class ContextMiddleware:
         set_scope(db, DbScope(tenant.id))
         state = await portico.states.get(db, tenant)
         ctx = RequestContext(portico=portico, db=db, tenant=tenant, state=state)
+        if scope["path"].startswith(API_PREFIX):
+            # The API authenticates by bearer token only, never by the browser's session cookie.
+            scheme, _, secret = headers.get("authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and secret.strip():
+                ctx.api_token = await find_api_token(db, secret.strip())
+                if ctx.api_token is not None:
+                    ctx.permissions = frozenset(ctx.api_token.permissions) & state.live_permissions
+            return ctx
         token = _cookie(headers.get("cookie", ""), COOKIE_NAME)
         if token:
             found = await load_session(db, token, portico.settings)
@@ -100,10 +116,15 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
         raise NotFoundException()
     if opt.get("public"):
         return
-    if ctx.user is None:
+    if connection.scope["path"].startswith(API_PREFIX):
+        if ctx.api_token is None:
+            raise ApiAuthError("Send a valid API token: 'Authorization: Bearer <token>'.")
+    elif ctx.user is None:
         raise LoginRequiredError("Please sign in.")
     permission = opt.get("permission")
     if not permission or not ctx.can(permission):
+        if ctx.api_token is not None:
+            raise ForbiddenError(f"This API token does not hold the permission {permission!r}.")
         raise ForbiddenError("Your role does not allow this. Ask your administrator if you need it.")
 
 

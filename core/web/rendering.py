@@ -33,7 +33,7 @@ def make_environment(
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "xml"]),
-        enable_async=False,
+        auto_reload=False,  # templates ship with the code; no stat() per render
     )
     env.filters["date"] = format_date
     env.filters["datetime"] = format_datetime
