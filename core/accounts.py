@@ -5,6 +5,7 @@ The same functions serve the web pages, the CLI and the demo seeding.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -15,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import Scope, get_scope, set_scope
+from core.db import Scope, TenantOwned, get_scope, set_scope
 from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
 from core.models import Customer, Role, RolePermission, Tenant, TenantModule, User, WebSession
 from core.plugins import CORE_MODULE, PluginSet
@@ -53,16 +54,40 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 @asynccontextmanager
 async def scoped(db: AsyncSession, scope: Scope) -> AsyncIterator[AsyncSession]:
-    """Run a block with ``db`` scoped differently, then put the previous scope back."""
+    """Run a block with ``db`` scoped differently, then put the previous scope back.
+
+    Pending changes are flushed under the scope they were made in, and rows the new scope may
+    not see leave the identity map (``session.get`` answers from it without a query).
+    """
     previous = db.info.get("scope")
-    set_scope(db, scope)
+    await _switch(db, scope)
     try:
         yield db
-    finally:
-        if previous is None:
-            db.info.pop("scope", None)
-        else:
-            set_scope(db, previous)
+    except BaseException:
+        _restore(db, previous)  # no flush: the block failed, its changes are the caller's to undo
+        raise
+    if previous is not None:
+        await _switch(db, previous)
+    else:
+        await db.flush()
+        _restore(db, None)
+
+
+def _restore(db: AsyncSession, previous: Scope | None) -> None:
+    if previous is None:
+        db.info.pop("scope", None)
+    else:
+        set_scope(db, previous)
+
+
+async def _switch(db: AsyncSession, scope: Scope) -> None:
+    if db.info.get("scope") is not None:
+        await db.flush()
+    set_scope(db, scope)
+    if not scope.is_system:
+        for obj in list(db.identity_map.values()):
+            if isinstance(obj, TenantOwned) and obj.tenant_id != scope.tenant_id:
+                db.expunge(obj)
 
 
 async def _maybe_await(value: object) -> None:
@@ -93,10 +118,10 @@ async def create_tenant(db: AsyncSession, plugins: PluginSet, slug: str, name: s
         await db.flush()
         await _grant_defaults(db, plugins, roles, [CORE_MODULE])
         for plugin in plugins.modules:
+            # A module that starts off gets no row yet: no row means "off, never enabled", and
+            # its first enabling grants its default permissions.
             if plugin.manifest.enabled_by_default:
                 await set_module_enabled(db, plugins, tenant.id, plugin.name, True)
-            else:
-                db.add(TenantModule(module=plugin.name, enabled=False))
         await db.flush()
     return tenant
 
@@ -153,9 +178,7 @@ async def create_customer(db: AsyncSession, name: str, parent_id: int | None = N
             raise AccountError("The parent customer does not exist.")
     customer = Customer(name=name.strip(), parent_id=parent_id)
     db.add(customer)
-    await db.flush()
-    customer.path = f"{parent.path if parent else '/'}{customer.id}/"
-    await db.flush()
+    await db.flush()  # the path (/parent/.../id/) is filled in on insert
     return customer
 
 
@@ -197,7 +220,7 @@ async def create_user(
         raise AccountError(f"A user with email {email} already exists.")
     user = User(
         email=email,
-        password_hash=hash_password(password) if password else None,
+        password_hash=await asyncio.to_thread(hash_password, password) if password else None,
         role_id=role_row.id,
         customer_id=customer_id,
         first_name=first_name,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment
 from litestar import Litestar, Request, Response, Router
@@ -114,7 +115,7 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> R
 def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, LoginRequiredError) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/login?next={target}")
+        return Redirect(f"/login?{urlencode({'next': target})}")
     if _wants_json(request) and exc.extra:
         return Response(
             {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
@@ -173,7 +174,7 @@ def create_app(
             cookie_secure=portico.settings.secure_cookies,
             cookie_samesite="lax",
             cookie_httponly=True,
-            exclude=["/api/"],
+            exclude=["^/api/"],  # anchored: only the token-authenticated API, never "/x/api/"
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(portico.templates)),
         exception_handlers={HTTPException: _handle_http_error, Exception: _handle_crash},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 
@@ -44,30 +45,35 @@ def _minutes_left(oldest: dt.datetime | None, window: dt.timedelta) -> int:
 async def authenticate(
     db: AsyncSession, settings: Settings, *, email: str, password: str, ip: str, user_agent: str
 ) -> User:
-    """The user whose credentials these are, or :class:`LoginRefusedError`. Every attempt is logged."""
-    email = email.strip().lower()
+    """The user whose credentials these are, or :class:`LoginRefusedError`. Every attempt is logged.
+
+    The attempt is recorded (as a failure) and committed *before* the failures are counted, so
+    concurrent guesses see each other: at most the allowed number ever reach the password check.
+    """
+    email = email.strip().lower()[:254]
+    attempt = LoginAttempt(email=email, ip=ip[:64], user_agent=user_agent[:300], success=False)
+    db.add(attempt)
+    await db.commit()
     window = dt.timedelta(minutes=settings.login_window_minutes)
     since = utcnow() - window
     for what, limit, match in (
         ("this account", settings.login_max_failures_account, {"email": email}),
-        ("this network address", settings.login_max_failures_address, {"ip": ip}),
+        ("this network address", settings.login_max_failures_address, {"ip": ip[:64]}),
     ):
         failures, oldest = await _failures_since(db, since, **match)
-        if failures >= limit:
+        if failures > limit:  # this attempt is among them
             raise LoginRefusedError(
                 f"Too many failed sign-ins for {what}. Try again in {_minutes_left(oldest, window)} minutes."
             )
     user = await db.scalar(select(User).where(User.email == email)) if email else None
-    ok = verify_password(user.password_hash if user else None, password)
+    # argon2 takes a noticeable fraction of a second by design: keep it off the event loop.
+    ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if ok and user is not None and user.customer_id is not None:
         customer = await db.get(Customer, user.customer_id)
         ok = customer is not None and customer.active
     ok = ok and user is not None and user.active
-    db.add(
-        LoginAttempt(
-            email=email[:254], user_id=user.id if user else None, ip=ip[:64], user_agent=user_agent[:300], success=ok
-        )
-    )
+    attempt.user_id = user.id if user else None
+    attempt.success = ok
     await db.commit()
     if not ok or user is None:
         raise LoginRefusedError(WRONG_CREDENTIALS)

@@ -23,10 +23,15 @@ def sanitize_css(css: str) -> str:
     A ``<`` can only end the element (``</style>``) or start markup, and no valid CSS needs one
     outside strings, so every ``<`` goes; so do ``@import`` and legacy script hooks.
     """
-    css = css.replace("<", "").replace("\x00", "")
-    css = re.sub(r"@import[^;]*;?", "", css, flags=re.I)
-    css = re.sub(r"expression\s*\(|javascript:|behavior\s*:|-moz-binding", "", css, flags=re.I)
-    return css.strip()
+    # Backslash escapes could spell any of the words below, so they go; and the removals repeat
+    # until nothing changes, so "@imp@import;ort" cannot reassemble into "@import".
+    css = css.replace("<", "").replace("\x00", "").replace("\\", "")
+    while True:
+        cleaned = re.sub(r"@import[^;]*;?", "", css, flags=re.I)
+        cleaned = re.sub(r"expression\s*\(|javascript:|behavior\s*:|-moz-binding", "", cleaned, flags=re.I)
+        if cleaned == css:
+            return css.strip()
+        css = cleaned
 
 
 @dataclass(frozen=True)

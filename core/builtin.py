@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -129,8 +130,9 @@ async def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     try:
         async with portico.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        return Response({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
+    except Exception:
+        logging.getLogger("portico.health").exception("health check: the database is unreachable")
+        return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return Response({"status": "ok", "database": "ok", "version": __version__}, status_code=200)
 
 

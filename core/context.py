@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.branding import Branding
 from core.models import ApiToken, Tenant, User, WebSession
 from core.tenancy import TenantState
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -62,6 +65,17 @@ class RequestContext:
     @property
     def branding(self) -> Branding:
         return self.state.branding
+
+    async def isolated(self, load: Callable[[RequestContext], Awaitable[T]]) -> T:
+        """Await a plugin's loader so that its failure cannot spoil the page's transaction.
+
+        On PostgreSQL a failed statement aborts the whole transaction, so the loader runs inside a
+        savepoint there; SQLite carries on after a failed statement and needs none.
+        """
+        if self.portico.engine.dialect.name != "postgresql":
+            return await load(self)
+        async with self.db.begin_nested():
+            return await load(self)
 
     def module_settings(self, module: str) -> dict[str, Any]:
         """The tenant's saved settings of ``module``, with declared defaults filled in."""

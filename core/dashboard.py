@@ -41,7 +41,7 @@ async def load_cards(ctx: RequestContext) -> list[Card]:
     cards = []
     for widget in _widget_order(ctx, visible_widgets(ctx)):
         try:
-            data = await widget.loader(ctx)
+            data = await ctx.isolated(widget.loader)
             template = ctx.portico.templates.get_template(widget.template)
             cards.append(Card(widget, Markup(template.render(data=data, ctx=ctx, widget=widget))))
         except Exception:
@@ -65,7 +65,7 @@ async def load_action_items(ctx: RequestContext) -> list[ActionGroup]:
     groups = []
     for source in visible_action_sources(ctx):
         try:
-            groups.append(ActionGroup(source, list(await source.loader(ctx))))
+            groups.append(ActionGroup(source, list(await ctx.isolated(source.loader))))
         except Exception:
             log.exception("action items %r of plugin %r failed", source.key, source.module)
             groups.append(ActionGroup(source, [], error="These items could not be loaded right now."))

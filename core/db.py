@@ -9,10 +9,11 @@ restricted to the contact's account and the sites below it. The scope lives on t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, event, select
+from sqlalchemy import JSON, BindParameter, DateTime, ForeignKey, MetaData, event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -59,6 +60,13 @@ class CustomerOwned(TenantOwned):
     customer_id: Mapped[int] = mapped_column(ForeignKey("core_customer.id"), index=True)
 
 
+_PATH = re.compile(r"^/(?:[0-9]+/)+$")
+
+
+def valid_customer_path(path: str | None) -> bool:
+    return bool(path) and _PATH.match(path or "") is not None
+
+
 class ScopeMissingError(RuntimeError):
     """A tenant-owned model was queried on a session that has no scope."""
 
@@ -78,6 +86,13 @@ class Scope:
 
     tenant_id: int | None
     customer_path: str | None = None
+
+    def __post_init__(self) -> None:
+        # An empty or malformed path would be a prefix of every account: refuse it outright.
+        if self.customer_path is not None and not _PATH.match(self.customer_path):
+            raise ScopeViolationError(f"invalid customer path {self.customer_path!r}")
+        if self.customer_path is not None and self.tenant_id is None:
+            raise ScopeViolationError("a customer scope needs a tenant")
 
     @classmethod
     def system(cls) -> Scope:
@@ -101,17 +116,19 @@ def get_scope(session: Session) -> Scope:
 
 @event.listens_for(Session, "do_orm_execute")
 def _apply_visibility(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
-    if state.is_column_load or state.is_relationship_load:
-        return  # criteria were already applied to the parent statement's options
     scope = get_scope(state.session)
     if scope.is_system:
         return
+    if state.is_insert or state.is_update or state.is_delete:
+        _check_dml(state, scope)
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    # Relationship and column loads are filtered too: an object added in this session (not
+    # loaded through a filtered query) must not open a path into another tenant's rows.
     tenant_id = scope.tenant_id
     options = [with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)]
     if scope.customer_path is not None:
-        from core.models import Customer
+        from core.models import Customer, User
 
         # Paths hold only digits and slashes, so a plain LIKE prefix needs no escaping (and the
         # lambda's tracked parameters cannot be escaped anyway).
@@ -126,7 +143,52 @@ def _apply_visibility(state: ORMExecuteState) -> None:
             )
         )
         options.append(with_loader_criteria(Customer, lambda cls: cls.path.startswith(prefix), include_aliases=True))
+        # A contact sees the vendor's staff (a sales rep's name) and the people of their own
+        # accounts, never another customer's contacts.
+        options.append(
+            with_loader_criteria(
+                User,
+                lambda cls: (
+                    cls.customer_id.is_(None)
+                    | cls.customer_id.in_(
+                        select(Customer.id).where(Customer.tenant_id == tenant_id, Customer.path.startswith(prefix))
+                    )
+                ),
+                include_aliases=True,
+            )
+        )
     state.statement = state.statement.options(*options)
+
+
+def _check_dml(state: ORMExecuteState, scope: Scope) -> None:
+    """ORM insert/update/delete statements may not name another tenant or an invisible account."""
+    mapper = state.bind_mapper
+    if mapper is None or not issubclass(mapper.class_, TenantOwned):
+        return
+    name = mapper.class_.__name__
+    statement: Any = state.statement
+    if isinstance(state.parameters, list) and not state.is_insert:
+        raise ScopeViolationError(f"bulk {name} updates by primary key are not scoped: load the rows instead")
+    if getattr(statement, "_multi_values", None):
+        raise ScopeViolationError(f"multi-row VALUES for {name} are not scoped: add the objects to the session")
+    base = {getattr(key, "key", key): value for key, value in (getattr(statement, "_values", None) or {}).items()}
+    params: Any = state.parameters
+    rows = [dict(base, **p) for p in params] if isinstance(params, list) else [dict(base, **(params or {}))]
+    for row in rows:
+        if state.is_insert:
+            if _literal(row.get("tenant_id")) != scope.tenant_id:
+                raise ScopeViolationError(f"an inserted {name} must carry this tenant's tenant_id")
+        elif "tenant_id" in row:
+            raise ScopeViolationError(f"{name}.tenant_id cannot be changed")
+        if "customer_id" in row and issubclass(mapper.class_, CustomerOwned):
+            customer_id = _literal(row["customer_id"])
+            if not isinstance(customer_id, int):
+                raise ScopeViolationError(f"{name}.customer_id must be a plain id here")
+            _check_customer_visible(state.session, scope, customer_id)
+
+
+def _literal(value: Any) -> Any:
+    return value.value if isinstance(value, BindParameter) else value
 
 
 @event.listens_for(Session, "before_flush")
@@ -141,19 +203,25 @@ def _stamp_and_check_writes(session: Session, flush_context: Any, instances: Any
             obj.tenant_id = scope.tenant_id  # type: ignore[assignment]
         elif obj.tenant_id != scope.tenant_id:
             raise ScopeViolationError(f"{type(obj).__name__} belongs to another tenant")
-        if scope.customer_path is not None and isinstance(obj, CustomerOwned):
+        if isinstance(obj, CustomerOwned) and _changed(obj, "customer_id"):
             _check_customer_visible(session, scope, obj.customer_id)
 
 
-def _check_customer_visible(session: Session, scope: Scope, customer_id: int) -> None:
+def _changed(obj: Any, attribute: str) -> bool:
+    state = inspect(obj)
+    return bool(state.pending or state.attrs[attribute].history.has_changes())
+
+
+def _check_customer_visible(session: Session, scope: Scope, customer_id: int | None) -> None:
+    """The account must be this tenant's and, for a contact, theirs or one below it."""
     from core.models import Customer
 
     with session.no_autoflush:
         path = session.execute(
             select(Customer.path).where(Customer.id == customer_id, Customer.tenant_id == scope.tenant_id)
         ).scalar_one_or_none()
-    if path is None or not path.startswith(scope.customer_path or ""):
-        raise ScopeViolationError("that customer account is not visible to this contact")
+    if path is None or (scope.customer_path is not None and not path.startswith(scope.customer_path)):
+        raise ScopeViolationError("that customer account is not visible here")
 
 
 def make_engine(url: str) -> AsyncEngine:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, event, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import Base, CustomerOwned, TenantOwned, utcnow
 
@@ -61,6 +62,20 @@ class Customer(TenantOwned, Base):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 2
+
+
+@event.listens_for(Customer, "after_insert")
+def _fill_path(mapper: Any, connection: Any, target: Customer) -> None:
+    """Every account gets its materialised path, however it was created: visibility depends on it."""
+    if target.path:
+        return
+    table = cast(Table, Customer.__table__)
+    parent_path = "/"
+    if target.parent_id is not None:
+        parent_path = connection.execute(select(table.c.path).where(table.c.id == target.parent_id)).scalar_one()
+    path = f"{parent_path}{target.id}/"
+    connection.execute(update(table).where(table.c.id == target.id).values(path=path))
+    set_committed_value(target, "path", path)
 
 
 class Role(TenantOwned, Base):

@@ -15,9 +15,11 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core import hookspecs
 from core.declarations import ActionSource, Manifest, MenuItem, Permission, SettingsField, Widget
+from core.version import __version__
 
 ENTRY_POINT_GROUP = "portico.plugins"
 CORE_MODULE = "core"
@@ -192,6 +194,15 @@ def _manifest_of(name: str, obj: Any) -> Manifest:
     return manifest
 
 
+def _check_core_version(manifest: Manifest) -> None:
+    try:
+        supported = SpecifierSet(manifest.core)
+    except InvalidSpecifier as exc:
+        raise PluginError(f"plugin {manifest.name!r} has an invalid core range {manifest.core!r}") from exc
+    if not supported.contains(__version__, prereleases=True):
+        raise PluginError(f"plugin {manifest.name!r} supports Portico {manifest.core}, not {__version__}")
+
+
 def _hook_names(obj: Any) -> tuple[str, ...]:
     return tuple(
         name
@@ -230,6 +241,7 @@ def build_plugin_set(
     manifests = [builtin.manifest]
     for label, obj in candidates:
         manifest = _manifest_of(label, obj)
+        _check_core_version(manifest)
         if manifest.name in objects:
             raise PluginError(f"two plugins are named {manifest.name!r}")
         objects[manifest.name] = obj

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,9 @@ class Settings:
     #: PORTICO_DEFAULT_TENANT: slug served for hosts that match no tenant (one-vendor deployments
     #: need nothing: with a single tenant, every host serves it).
     default_tenant: str | None = None
+    #: PORTICO_BASE_DOMAIN: vendors are also served at <slug>.<base domain> (e.g. portal.example);
+    #: <slug>.localhost always works, for development.
+    base_domain: str | None = None
     #: PORTICO_SECURE_COOKIES: mark cookies Secure (set it behind HTTPS).
     secure_cookies: bool = False
     #: PORTICO_SESSION_IDLE_MINUTES / PORTICO_SESSION_MAX_HOURS: session idle timeout and lifetime.
@@ -56,6 +60,7 @@ class Settings:
             "PORTICO_DATABASE_URL": "database_url",
             "PORTICO_SECRET_KEY": "secret_key",
             "PORTICO_DEFAULT_TENANT": "default_tenant",
+            "PORTICO_BASE_DOMAIN": "base_domain",
         }
         for var, name in text.items():
             if env.get(var):
@@ -90,7 +95,16 @@ class Settings:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
         path = self.data_dir / "secret_key"
-        if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return replace(self, secret_key=path.read_text().strip())
+        try:  # O_EXCL: of several workers starting at once, exactly one writes the secret
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        for _ in range(50):  # another worker may still be writing it
+            secret = path.read_text().strip()
+            if secret:
+                return replace(self, secret_key=secret)
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty: delete it or set PORTICO_SECRET_KEY")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import casbin
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.authz import build_enforcer, resolve_role_permissions
@@ -30,6 +30,7 @@ class RoleInfo:
 @dataclass(frozen=True)
 class TenantState:
     tenant_id: int
+    created_at: Any
     slug: str
     name: str
     version: int
@@ -62,7 +63,8 @@ class TenantStates:
 
     async def get(self, db: AsyncSession, tenant: Tenant) -> TenantState:
         state = self._states.get(tenant.id)
-        if state is None or state.version != tenant.config_version:
+        # The creation time tells a re-created tenant (an id reused by SQLite) from the old one.
+        if state is None or state.version != tenant.config_version or state.created_at != tenant.created_at:
             state = await self.build(db, tenant)
             self._states[tenant.id] = state  # swap in the finished state
         return state
@@ -95,6 +97,7 @@ class TenantStates:
         role_permissions = {rid: by_key[info.key] & live for rid, info in roles.items()}
         return TenantState(
             tenant_id=tenant.id,
+            created_at=tenant.created_at,
             slug=tenant.slug,
             name=tenant.name,
             version=tenant.config_version,
@@ -109,14 +112,22 @@ class TenantStates:
         )
 
 
-async def resolve_tenant(db: AsyncSession, host: str, default_slug: str | None) -> Tenant | None:
+async def resolve_tenant(
+    db: AsyncSession, host: str, default_slug: str | None, base_domain: str | None = None
+) -> Tenant | None:
     """The tenant serving ``host``: exact host, then subdomain slug, then the default or only one.
+
+    A slug subdomain counts only under the deployment's base domain (or ``localhost``), so that
+    ``acme.attacker.example`` pointed at this server does not serve Acme's portal.
 
     One statement whatever the outcome: the candidates by host, slug and default, plus the first
     two tenants (to recognise a one-vendor deployment, which needs no host set-up).
     """
     host = host.split(":", 1)[0].lower().rstrip(".")
-    label = host.split(".", 1)[0] if "." in host else ""
+    label, _, parent = host.partition(".")
+    bases = {"localhost"} | ({base_domain.lower().strip(".")} if base_domain else set())
+    if parent not in bases:
+        label = ""
     first_two = select(Tenant.id).order_by(Tenant.id).limit(2).scalar_subquery()
     wanted = [Tenant.host == host, Tenant.id.in_(first_two)]
     if label:
@@ -138,9 +149,14 @@ async def resolve_tenant(db: AsyncSession, host: str, default_slug: str | None) 
 
 async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:
     """Tell every app worker to rebuild this tenant's state on its next request."""
-    tenant = await db.get(Tenant, tenant_id)
-    if tenant is not None:
-        tenant.config_version = (tenant.config_version or 0) + 1
+    # Incremented in the database, not from a value read earlier: two admins saving at once must
+    # end two versions further on, or a worker could keep a state that is one change stale.
+    await db.execute(
+        update(Tenant)
+        .where(Tenant.id == tenant_id)
+        .values(config_version=Tenant.config_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def count_tenants(db: AsyncSession) -> int:

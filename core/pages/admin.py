@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
 from core.tenancy import bump_config_version
 from core.web.forms import form_data, form_lists
 from core.web.rendering import render
-from core.web.sessions import flash
+from core.web.sessions import flash, stash, unstash
 
 
 class ModulesController(Controller):
@@ -36,6 +36,8 @@ class ModulesController(Controller):
     @post("/{module:str}")
     async def toggle(self, ctx: Ctx, module: FromPath[str], request: Request[Any, Any, Any]) -> Redirect:
         form = await form_data(request)
+        if form.get("enabled") not in ("0", "1"):
+            raise ValidationException("Say whether the module should be on (enabled=1) or off (enabled=0).")
         enabled = form.get("enabled") == "1"
         try:
             await set_module_enabled(ctx.db, ctx.portico.plugins, ctx.tenant.id, module, enabled)
@@ -77,40 +79,48 @@ class RolesController(Controller):
 
     @post("/")
     async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
-        """The form sends ``grant`` values as ``<role id>:<permission>`` for every ticked box."""
+        """The form sends ``grant`` values as ``<role id>:<permission>`` for every ticked box.
+
+        Everything is checked before anything is written, so a refused save changes nothing.
+        """
+        assert ctx.user is not None
         submitted = await form_lists(request)
         wanted: dict[int, set[str]] = {}
         for value in submitted.get("grant", []):
             role_id, _, perm = value.partition(":")
             if role_id.isdigit():
                 wanted.setdefault(int(role_id), set()).add(perm)
-        enabled = ctx.state.enabled_modules
-        assert ctx.user is not None
-        if "core.admin.roles" not in wanted.get(ctx.user.role_id, set()):
-            flash(
-                ctx.session, "Your own role must keep “Edit roles and permissions”, or nobody could undo this.", "error"
-            )
+        roles = [role for role, _ in await self._roles(ctx)]
+        problem = self._problem(ctx, roles, wanted)
+        if problem:
+            flash(ctx.session, problem, "error")
             await ctx.db.commit()
             return Redirect("/admin/roles")
-        for role, _ in await self._roles(ctx):
-            audience_ok = {
-                key for key, perm in ctx.portico.plugins.permissions.items() if perm.audience in ("any", role.audience)
-            }
-            refused = wanted.get(role.id, set()) - audience_ok
-            if refused:
-                flash(ctx.session, f"{role.name} cannot hold {', '.join(sorted(refused))}.", "error")
-                await ctx.db.commit()
-                return Redirect("/admin/roles")
-            try:
-                await set_role_permissions(ctx.db, ctx.portico.plugins, role.id, wanted.get(role.id, set()), enabled)
-            except AccountError as refused_error:
-                await ctx.db.rollback()
-                flash(ctx.session, str(refused_error), "error")
-                await ctx.db.commit()
-                return Redirect("/admin/roles")
+        for role in roles:
+            await set_role_permissions(
+                ctx.db, ctx.portico.plugins, role.id, wanted.get(role.id, set()), ctx.state.enabled_modules
+            )
         flash(ctx.session, "Roles saved. They apply from the next page each user opens.")
         await ctx.db.commit()
         return Redirect("/admin/roles")
+
+    def _problem(self, ctx: Ctx, roles: list[Role], wanted: dict[int, set[str]]) -> str | None:
+        permissions = ctx.portico.plugins.permissions
+        editable = ctx.state.live_permissions
+        if set(wanted) - {role.id for role in roles}:
+            return "That role does not exist."
+        for role in roles:
+            asked = wanted.get(role.id, set())
+            unknown = asked - editable
+            if unknown:
+                return f"Unknown or switched-off permissions: {', '.join(sorted(unknown))}."
+            wrong = {key for key in asked if permissions[key].audience not in ("any", role.audience)}
+            if wrong:
+                return f"{role.name} cannot hold {', '.join(sorted(wrong))}."
+        assert ctx.user is not None
+        if "core.admin.roles" not in wanted.get(ctx.user.role_id, set()):
+            return "Your own role must keep “Edit roles and permissions”, or nobody could undo this."
+        return None
 
 
 class BrandingController(Controller):
@@ -167,15 +177,16 @@ class DashboardSettingsController(Controller):
     async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
         submitted = await form_lists(request)
         known = {w.key for w in ctx.portico.plugins.widgets}
-        shown = set(submitted.get("show", [])) & known
-        order = [key for key in submitted.get("order", []) if key in known]
+        # Only the cards that were on the form change: those of modules switched off keep their
+        # saved place and visibility for when the module comes back.
+        listed = [key for key in submitted.get("order", []) if key in known]
+        shown = set(submitted.get("show", [])) & set(listed)
         tenant = await ctx.db.get(Tenant, ctx.tenant.id)
         assert tenant is not None
-        tenant.settings = {
-            **(tenant.settings or {}),
-            "hidden_widgets": sorted(known - shown),
-            "widget_order": order,
-        }
+        saved = tenant.settings or {}
+        hidden = (set(saved.get("hidden_widgets", ())) - set(listed)) | (set(listed) - shown)
+        order = listed + [key for key in saved.get("widget_order", ()) if key not in listed]
+        tenant.settings = {**saved, "hidden_widgets": sorted(hidden), "widget_order": order}
         await bump_config_version(ctx.db, tenant.id)
         flash(ctx.session, "Dashboard settings saved.")
         await ctx.db.commit()
@@ -212,11 +223,12 @@ class ApiTokensController(Controller):
     opt = {"permission": "core.admin.api_tokens"}
 
     def _grantable(self, ctx: Ctx) -> list[Any]:
-        """Permissions of enabled modules a vendor's integration may hold (not customer-only ones)."""
+        """What a token may hold: permissions of enabled modules that are not customer-only and
+        that the admin holds themselves (a token never gives more than its creator has)."""
         return [
             perm
             for key, perm in ctx.portico.plugins.permissions.items()
-            if key in ctx.state.live_permissions and perm.audience != "customer"
+            if key in ctx.state.live_permissions and perm.audience != "customer" and ctx.can(key)
         ]
 
     async def _page(self, ctx: Ctx, status: int = 200, **context: Any) -> Template:
@@ -237,15 +249,19 @@ class ApiTokensController(Controller):
 
     @get("/")
     async def show(self, ctx: Ctx) -> Template:
+        new = unstash(ctx.session, "new_api_token")  # shown on this one page view, then gone
+        if new:
+            await ctx.db.commit()
+            return await self._page(ctx, new_secret=new["secret"], new_name=new["name"])
         return await self._page(ctx)
 
     @post("/")
-    async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template:
+    async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
         submitted = await form_lists(request)
         name = (submitted.get("name") or [""])[0]
         chosen = submitted.get("permission", [])
         try:
-            _, secret = await create_api_token(
+            token, secret = await create_api_token(
                 ctx.db,
                 name=name,
                 permissions=chosen,
@@ -254,9 +270,9 @@ class ApiTokensController(Controller):
             )
         except AccountError as refused:
             return await self._page(ctx, 400, form={"name": name}, chosen=chosen, errors={"token": str(refused)})
+        stash(ctx.session, "new_api_token", {"name": token.name, "secret": secret})
         await ctx.db.commit()
-        # The secret is shown on this response only; it is never stored or shown again.
-        return await self._page(ctx, new_secret=secret, new_name=name.strip())
+        return Redirect("/admin/api-tokens")  # a reload of the result page cannot mint a second token
 
     @post("/{token_id:int}/revoke")
     async def revoke(self, ctx: Ctx, token_id: FromPath[int]) -> Redirect:

@@ -83,6 +83,10 @@ class ContactController(Controller):
             errors["subject"] = "Say in a few words what this is about."
         if not body:
             errors["body"] = "Write your message."
+        elif len(body) > 5000:
+            errors["body"] = f"Keep the message under 5,000 characters (it has {len(body):,})."
+        if len(subject) > 200:
+            errors["subject"] = "Keep the subject under 200 characters."
         if ctx.user.customer_id is None:
             errors["body"] = "Only customer contacts send messages from here."
         if errors:

@@ -12,7 +12,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from core.api import find_api_token
 from core.context import RequestContext
 from core.db import Scope as DbScope
-from core.db import set_scope
+from core.db import set_scope, valid_customer_path
 from core.tenancy import resolve_tenant
 from core.web.sessions import COOKIE_NAME, load_session
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.app import Portico
 
 STATE_KEY = "portico_ctx"
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER
 API_PREFIX = "/api/"
 
 
@@ -64,7 +65,8 @@ class ContextMiddleware:
         portico = self.portico
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         set_scope(db, DbScope.system())
-        tenant = await resolve_tenant(db, headers.get("host", ""), portico.settings.default_tenant)
+        settings = portico.settings
+        tenant = await resolve_tenant(db, headers.get("host", ""), settings.default_tenant, settings.base_domain)
         if tenant is None:
             raise NotFoundException("No portal is served at this address.")
         set_scope(db, DbScope(tenant.id))
@@ -82,19 +84,24 @@ class ContextMiddleware:
         if token:
             found = await load_session(db, token, portico.settings)
             if found is not None:
-                ctx.session, ctx.user, customer = found
-                ctx.permissions = state.permissions_of(ctx.user.role_id)
-                if customer is not None:
+                session, user, customer = found
+                if user.customer_id is not None:
+                    if customer is None or not valid_customer_path(customer.path):
+                        return ctx  # a contact without a sound account sees nothing: anonymous
                     set_scope(db, DbScope(tenant.id, customer_path=customer.path))
+                ctx.session, ctx.user = session, user
+                ctx.permissions = state.permissions_of(user.role_id)
         return ctx
 
 
 def _cookie(header: str, name: str) -> str | None:
+    """The cookie's value; with duplicates the last wins, as in Litestar's parser (logout uses it)."""
+    found = None
     for part in header.split(";"):
         key, _, value = part.strip().partition("=")
         if key == name:
-            return value or None
-    return None
+            found = value or None
+    return found
 
 
 def context_of(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestContext:
@@ -111,6 +118,8 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     if opt.get("tenantless") or _is_auto_options(handler):
         return
     ctx = context_of(connection)
+    if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in connection.path_params.values()):
+        raise NotFoundException()  # no row has such an id, and the database would refuse to compare
     module = opt.get("module")
     if module and not ctx.state.is_enabled(module):
         raise NotFoundException()

@@ -32,13 +32,24 @@ def make_environment(
         loaders.insert(1 if theme_dir else 0, DictLoader(inline))
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html", "xml"]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,  # templates ship with the code; no stat() per render
     )
     env.filters["date"] = format_date
     env.filters["datetime"] = format_datetime
+    env.filters["safe_url"] = safe_url
     env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
     return env
+
+
+def safe_url(url: str | None) -> str:
+    """A link target from data: a same-site path or an http(s) address, never ``javascript:``."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    if url.lower().startswith(("https://", "http://")):
+        return url
+    return "#"
 
 
 def format_date(value: dt.date | dt.datetime | None, fmt: str | None = None) -> str:
@@ -83,7 +94,7 @@ async def menu_for(ctx: RequestContext, section: str) -> list[MenuEntry]:
         badge, failed = None, False
         if item.badge is not None:
             try:
-                badge = await item.badge(ctx)
+                badge = await ctx.isolated(item.badge)
             except Exception:
                 log.exception("menu badge %r of plugin %r failed", item.key, item.module)
                 failed = True

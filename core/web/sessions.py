@@ -87,6 +87,21 @@ def flash(session: WebSession | None, message: str, kind: str = "success") -> No
     session.data = data
 
 
+def stash(session: WebSession | None, key: str, value: Any) -> None:
+    """Keep a value for the next page this session opens (read it once with :func:`unstash`)."""
+    if session is not None:
+        session.data = {**(session.data or {}), f"stash:{key}": value}
+
+
+def unstash(session: WebSession | None, key: str) -> Any:
+    if session is None or f"stash:{key}" not in (session.data or {}):
+        return None
+    data = dict(session.data)
+    value = data.pop(f"stash:{key}")
+    session.data = data
+    return value
+
+
 def pop_flashes(session: WebSession | None) -> list[list[str]]:
     if session is None or not (session.data or {}).get("flash"):
         return []

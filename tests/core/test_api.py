@@ -44,8 +44,11 @@ def portico_extra_plugins(throwaway_plugin):
 
 async def make_token(client, name: str, *permissions: str) -> str:
     response = await client.post("/admin/api-tokens", {"name": name, "permission": list(permissions)})
-    assert response.status_code == 200, response.text
-    return re.search(r'<code class="secret">([^<]+)</code>', response.text).group(1)
+    assert response.status_code == 302, response.text
+    page = (await client.get("/admin/api-tokens")).text
+    secret = re.search(r'<code class="secret">([^<]+)</code>', page).group(1)
+    assert secret not in (await client.get("/admin/api-tokens")).text  # shown once only
+    return secret
 
 
 @pytest.fixture

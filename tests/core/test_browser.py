@@ -160,7 +160,7 @@ async def test_login_shows_dashboard_menu_and_name_and_sign_out_works(
 
     # The session is really over: the dashboard asks to sign in again.
     await page.goto(f"{live_server}/")
-    await expect(page).to_have_url(f"{live_server}/login?next=/")
+    await expect(page).to_have_url(f"{live_server}/login?next=%2F")
     await expect(page.locator("#password")).to_be_visible()
 
     # A vendor admin gets the administration section.

@@ -110,4 +110,4 @@ async def test_next_parameter_cannot_leave_the_site(client, tenant, user_factory
 async def test_anonymous_page_view_redirects_to_login_with_next(client, tenant):
     response = await client.get("/profile", follow_redirects=False)
     assert response.status_code == 302
-    assert response.headers["location"] == "/login?next=/profile"
+    assert response.headers["location"] == "/login?next=%2Fprofile"

@@ -46,4 +46,6 @@ async def test_dashboard_statement_budget(tenant, customer_factory, user_factory
     await client.get("/")
     with count_queries() as counter:
         await client.get("/")
-    assert counter.count <= 8, counter.statements
+    # On PostgreSQL each plugin loader also runs in a savepoint (two more statements each).
+    queries = [q for q in counter.statements if "SAVEPOINT" not in q]
+    assert len(queries) <= 8, queries
