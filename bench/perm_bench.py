@@ -16,23 +16,26 @@ Every loop is bounded in iterations and in time; per-operation costs are medians
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import random
 import statistics
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import casbin
 
-from core.authz import MODEL_PATH, build_enforcer, resolve_role_permissions
-from core.branding import Branding
+from core.authz import MODEL_PATH
 from core.context import RequestContext
-from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
-from core.tenancy import RoleInfo, TenantState
+from core.db import utcnow
+from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF, Manifest, Permission
+from core.hookimpl import hookimpl
+from core.models import Tenant
+from core.plugins import PluginSet, build_plugin_set
+from core.tenancy import RoleInfo, TenantState, assemble_state
 
 CATALOG = (
     "core.dashboard",
@@ -57,49 +60,31 @@ ROLES = (
     (CUSTOMER_ADMIN, "customer", 7),
     (CUSTOMER_USER, "customer", 5),
 )
-LIVE = frozenset(CATALOG)
 
 
 def tenant_grants(rng: random.Random) -> list[tuple[str, str]]:
     return [(key, perm) for key, _aud, count in ROLES for perm in rng.sample(CATALOG, count)]
 
 
+def _bench_plugins() -> PluginSet:
+    """The kernel plus a plugin declaring the catalog's non-kernel permissions, all enabled."""
+    extra = types.ModuleType("bench_modules")
+    extra.manifest = Manifest(name="orders", label="Orders", version="1")  # type: ignore[attr-defined]
+    keys = [key for key in CATALOG if not key.startswith("core.")]
+    extra.portico_permissions = hookimpl(lambda: [Permission(key, key) for key in keys])  # type: ignore[attr-defined]
+    return build_plugin_set(discover=lambda: [], extra=[extra])
+
+
+PLUGINS = _bench_plugins()
+ENABLED = frozenset({"core", "orders"})
+
+
 def build_state(index: int, grants: list[tuple[str, str]]) -> TenantState:
-    """What ``TenantStates.build`` makes of one tenant's rows (without the queries)."""
+    """What ``TenantStates.build`` makes of one tenant's rows, through the kernel's own assembly."""
     slug = f"tenant-{index}"
-    enforcer = build_enforcer(slug, grants)
-    by_key = resolve_role_permissions(enforcer, slug, [key for key, _aud, _n in ROLES])
+    tenant = Tenant(id=index, slug=slug, name=slug, config_version=1, branding={}, settings={}, created_at=utcnow())
     roles = {index * 4 + k: RoleInfo(index * 4 + k, key, key, aud) for k, (key, aud, _n) in enumerate(ROLES)}
-    values = {
-        "tenant_id": index,
-        "slug": slug,
-        "name": slug,
-        "version": 1,
-        "enabled_modules": frozenset({"core"}),
-        "roles": roles,
-        "role_permissions": {rid: by_key[info.key] & LIVE for rid, info in roles.items()},
-        "live_permissions": LIVE,
-        "branding": Branding.from_dict({}, default_name=slug),
-        "hidden_widgets": frozenset(),
-        "module_settings": {},
-        "enforcer": enforcer,
-    }
-    return TenantState(**{name: values[name] for name in STATE_FIELDS if name in values})
-
-
-# TenantState is being extended; fill the fields it has and say clearly which new one is unknown here.
-STATE_FIELDS = {f.name for f in dataclasses.fields(TenantState)}
-_REQUIRED = {
-    f.name
-    for f in dataclasses.fields(TenantState)
-    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-}
-_UNKNOWN = _REQUIRED - {
-    "tenant_id", "slug", "name", "version", "enabled_modules", "roles", "role_permissions",
-    "live_permissions", "branding", "hidden_widgets", "module_settings", "enforcer",
-}  # fmt: skip
-if _UNKNOWN:
-    raise RuntimeError(f"bench/perm_bench.py does not know TenantState's new fields {sorted(_UNKNOWN)}")
+    return assemble_state(PLUGINS, tenant, ENABLED, roles, grants, {})
 
 
 def rss_mb() -> float | None:

@@ -91,25 +91,36 @@ class TenantStates:
                 .where(RolePermission.tenant_id == tenant.id)
             )
         ).all()
-        enforcer = build_enforcer(tenant.slug, [(role, perm) for role, perm in grants])
-        by_key = resolve_role_permissions(enforcer, tenant.slug, [r.key for r in roles.values()])
-        live = frozenset(key for key, perm in self.plugins.permissions.items() if perm.module in enabled)
-        role_permissions = {rid: by_key[info.key] & live for rid, info in roles.items()}
-        return TenantState(
-            tenant_id=tenant.id,
-            created_at=tenant.created_at,
-            slug=tenant.slug,
-            name=tenant.name,
-            version=tenant.config_version,
-            enabled_modules=enabled,
-            roles=roles,
-            role_permissions=role_permissions,
-            live_permissions=live,
-            branding=Branding.from_dict(tenant.branding, default_name=tenant.name),
-            hidden_widgets=frozenset((tenant.settings or {}).get("hidden_widgets", ())),
-            module_settings=settings,
-            enforcer=enforcer,
-        )
+        return assemble_state(self.plugins, tenant, enabled, roles, [(role, perm) for role, perm in grants], settings)
+
+
+def assemble_state(
+    plugins: PluginSet,
+    tenant: Tenant,
+    enabled: frozenset[str],
+    roles: dict[int, RoleInfo],
+    grants: list[tuple[str, str]],
+    module_settings: dict[str, dict[str, Any]],
+) -> TenantState:
+    """A tenant's state from its rows, with no database access (the benchmark builds these too)."""
+    enforcer = build_enforcer(tenant.slug, grants)
+    by_key = resolve_role_permissions(enforcer, tenant.slug, [r.key for r in roles.values()])
+    live = frozenset(key for key, perm in plugins.permissions.items() if perm.module in enabled)
+    return TenantState(
+        tenant_id=tenant.id,
+        created_at=tenant.created_at,
+        slug=tenant.slug,
+        name=tenant.name,
+        version=tenant.config_version,
+        enabled_modules=enabled,
+        roles=roles,
+        role_permissions={rid: by_key[info.key] & live for rid, info in roles.items()},
+        live_permissions=live,
+        branding=Branding.from_dict(tenant.branding, default_name=tenant.name),
+        hidden_widgets=frozenset((tenant.settings or {}).get("hidden_widgets", ())),
+        module_settings=module_settings,
+        enforcer=enforcer,
+    )
 
 
 async def resolve_tenant(
