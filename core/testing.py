@@ -10,7 +10,8 @@ Fixtures (all async ones run on pytest-asyncio's session loop):
 ``client``               a :class:`PortalClient` on the app (cookies, CSRF, ``login``).
 ``db``                   an AsyncSession with system scope, for setting up data.
 ``tenant_factory``, ``customer_factory``, ``user_factory``: create data the way the product does.
-``login_as``             async (user, tenant=None) -> a signed-in PortalClient.
+``login_as``             async (user) -> a signed-in PortalClient.
+``portal_factory``       async (extra_plugins, **settings) -> a Portal of its own (app, tenant, people).
 ``throwaway_plugin``     builds a plugin object from hook functions, for one test.
 ``count_queries``        counts SQL statements run by the app's engine inside a ``with`` block.
 ``live_server``, ``browser``, ``page``: the app served on loopback and headless Chromium.
@@ -311,6 +312,52 @@ def login_as(
     return sign_in
 
 
+@dataclass
+class Portal:
+    """A portal of its own for one test: its app, one tenant, and helpers for people and clients."""
+
+    portico: Portico
+    app: Litestar
+    tenant: Tenant
+    db: AsyncSession
+    stack: contextlib.AsyncExitStack
+
+    async def user(self, role: str, customer: Customer | None = None, **fields: Any) -> User:
+        fields.setdefault("email", f"{role}-{uuid.uuid4().hex[:6]}@{self.tenant.slug}.test")
+        async with scoped(self.db, Scope(self.tenant.id)):
+            user = await create_user(
+                self.db, password=TEST_PASSWORD, role=role, customer_id=customer.id if customer else None, **fields
+            )
+            await self.db.commit()
+        return user
+
+    async def client(self, user: User | None = None, *, scheme: str = "http") -> PortalClient:
+        """A client on this portal's host, signed in as ``user`` when one is given."""
+        client = PortalClient.for_app(self.app, self.tenant.host or "", scheme=scheme)
+        await self.stack.enter_async_context(client.inner)
+        if user is not None:
+            await client.login(user.email)
+        return client
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def portal_factory(
+    make_portico: Callable[..., Awaitable[Portico]], db: AsyncSession
+) -> AsyncIterator[Callable[..., Awaitable[Portal]]]:
+    """async (extra_plugins=(), slug="solo", **settings) -> a :class:`Portal` with its own plugins
+    and settings (e.g. ``secure_cookies=True``), on the same emptied test database."""
+    stack = contextlib.AsyncExitStack()
+
+    async def make(extra_plugins: Sequence[object] = (), *, slug: str = "solo", **settings: Any) -> Portal:
+        portico = await make_portico(extra_plugins, **settings)
+        tenant = await create_tenant(db, portico.plugins, slug, slug.title(), f"{slug}.portal.test")
+        await db.commit()
+        return Portal(portico, create_app(portico=portico), tenant, db, stack)
+
+    async with stack:
+        yield make
+
+
 # --- plugins --------------------------------------------------------------------------------
 
 
@@ -439,6 +486,7 @@ async def browser_login(page: Any, base_url: str, email: str, password: str = TE
 
 __all__ = [
     "TEST_PASSWORD",
+    "Portal",
     "PortalClient",
     "QueryCounter",
     "browser_login",

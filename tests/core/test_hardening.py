@@ -165,7 +165,7 @@ async def test_login_redirect_keeps_the_whole_address(client, tenant):
 # --- web -------------------------------------------------------------------------------------
 
 
-async def test_csrf_exemption_is_only_for_the_api_prefix(make_portico, throwaway_plugin, db):
+async def test_csrf_exemption_is_only_for_the_api_prefix(portal_factory, throwaway_plugin):
     @post("/things/api/wipe", opt={"permission": "things.wipe"}, sync_to_thread=False)
     def wipe() -> str:
         return "wiped"
@@ -175,20 +175,10 @@ async def test_csrf_exemption_is_only_for_the_api_prefix(make_portico, throwaway
         portico_permissions=lambda: [Permission("things.wipe", "Wipe", default_roles=(VENDOR_ADMIN,))],
         portico_routes=lambda: [wipe],
     )
-    portico = await make_portico([plugin])
-    from core.accounts import create_user
-    from core.app import create_app
-    from core.testing import TEST_PASSWORD, PortalClient
-
-    tenant = await create_tenant(db, portico.plugins, "things", "Things", "things.portal.test")
-    async with scoped(db, Scope(tenant.id)):
-        await create_user(db, email="a@things.test", password=TEST_PASSWORD, role=VENDOR_ADMIN)
-    await db.commit()
-    client = PortalClient.for_app(create_app(portico=portico), "things.portal.test")
-    async with client.inner:
-        await client.login("a@things.test")
-        assert (await client.post("/things/api/wipe", csrf=False)).status_code == 403
-        assert (await client.post("/things/api/wipe")).status_code == 201
+    portal = await portal_factory([plugin])
+    client = await portal.client(await portal.user(VENDOR_ADMIN))
+    assert (await client.post("/things/api/wipe", csrf=False)).status_code == 403
+    assert (await client.post("/things/api/wipe")).status_code == 201
 
 
 async def test_huge_ids_are_not_found_not_500(client, tenant, user_factory):
@@ -250,7 +240,7 @@ async def test_first_enabling_of_a_module_that_starts_off_grants_its_defaults(ma
     assert "later.view" in granted
 
 
-async def test_a_failing_query_in_one_widget_leaves_the_page_working(make_portico, throwaway_plugin, db):
+async def test_a_failing_query_in_one_widget_leaves_the_page_working(portal_factory, throwaway_plugin):
     async def bad_sql(ctx):
         await ctx.db.execute(text("SELECT * FROM no_such_table"))
 
@@ -259,19 +249,9 @@ async def test_a_failing_query_in_one_widget_leaves_the_page_working(make_portic
         portico_permissions=lambda: [Permission("badsql.view", "View", default_roles=(VENDOR_ADMIN,))],
         portico_widgets=lambda: [Widget("bad", "Bad", "badsql/x.html", bad_sql, "badsql.view", order=-1)],
     )
-    portico = await make_portico([plugin])
-    from core.accounts import create_user
-    from core.app import create_app
-    from core.testing import TEST_PASSWORD, PortalClient
-
-    tenant = await create_tenant(db, portico.plugins, "bad", "Bad", "bad.portal.test")
-    async with scoped(db, Scope(tenant.id)):
-        await create_user(db, email="a@bad.test", password=TEST_PASSWORD, role=VENDOR_ADMIN, first_name="Bea")
-    await db.commit()
-    client = PortalClient.for_app(create_app(portico=portico), "bad.portal.test")
-    async with client.inner:
-        await client.login("a@bad.test")
-        page = await client.get("/")
+    portal = await portal_factory([plugin])
+    client = await portal.client(await portal.user(VENDOR_ADMIN, first_name="Bea"))
+    page = await client.get("/")
     assert page.status_code == 200
     assert "This card could not be loaded right now." in page.text and "Welcome, Bea." in page.text
 

@@ -49,21 +49,10 @@ async def test_cookies_are_httponly_and_samesite(client, tenant, user_factory):
     assert "secure" not in cookie
 
 
-async def test_secure_cookie_flag_is_configurable(make_portico, client_factory, db):
-    from core.app import create_app
-    from core.testing import PortalClient
-
-    portico = await make_portico(secure_cookies=True)
-    from core.accounts import create_tenant, create_user, scoped
-    from core.db import Scope
-
-    tenant = await create_tenant(db, portico.plugins, "sec", "Sec", "sec.portal.test")
-    async with scoped(db, Scope(tenant.id)):
-        await create_user(db, email="a@sec.test", password=TEST_PASSWORD, role=VENDOR_ADMIN)
-    await db.commit()
-    client = PortalClient.for_app(create_app(portico=portico), "sec.portal.test", scheme="https")
-    async with client.inner:
-        response = await client.login("a@sec.test")
+async def test_secure_cookie_flag_is_configurable(portal_factory):
+    portal = await portal_factory(secure_cookies=True)
+    client = await portal.client(scheme="https")
+    response = await client.login((await portal.user(VENDOR_ADMIN)).email)
     assert "secure" in response.headers["set-cookie"].lower()
 
 

@@ -135,9 +135,7 @@ async def test_lifecycle_hooks_run_on_every_path(make_portico, throwaway_plugin,
     assert calls == [("on", tenant.id), ("off", tenant.id), ("on", tenant.id)]
 
 
-async def test_failing_widget_shows_error_card_and_is_logged(
-    make_portico, throwaway_plugin, client_factory, db, caplog
-):
+async def test_failing_widget_shows_error_card_and_is_logged(portal_factory, throwaway_plugin, caplog):
     async def broken(ctx):
         raise RuntimeError("database on fire")
 
@@ -146,20 +144,10 @@ async def test_failing_widget_shows_error_card_and_is_logged(
         portico_permissions=lambda: [Permission("flaky.view", "See flaky", default_roles=(VENDOR_ADMIN,))],
         portico_widgets=lambda: [Widget("boom", "Boom", "flaky/none.html", broken, "flaky.view")],
     )
-    portico = await make_portico([plugin])
-    from core.accounts import create_tenant, create_user
-    from core.app import create_app
-    from core.testing import TEST_PASSWORD, PortalClient
-
-    tenant = await create_tenant(db, portico.plugins, "flaky", "Flaky", "flaky.portal.test")
-    async with scoped(db, Scope(tenant.id)):
-        await create_user(db, email="a@flaky.test", password=TEST_PASSWORD, role=VENDOR_ADMIN, first_name="Fay")
-    await db.commit()
-    client = PortalClient.for_app(create_app(portico=portico), "flaky.portal.test")
-    async with client.inner:
-        await client.login("a@flaky.test")
-        with caplog.at_level(logging.ERROR):
-            page = await client.get("/")
+    portal = await portal_factory([plugin])
+    client = await portal.client(await portal.user(VENDOR_ADMIN, first_name="Fay"))
+    with caplog.at_level(logging.ERROR):
+        page = await client.get("/")
     assert page.status_code == 200
     assert "This card could not be loaded right now." in page.text
     assert "Welcome, Fay." in page.text  # the rest of the dashboard works

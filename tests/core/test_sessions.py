@@ -37,18 +37,11 @@ async def test_session_ends_after_its_lifetime_even_when_active(client, tenant, 
     assert not await _signed_in(client)
 
 
-async def test_idle_timeout_is_configurable(make_portico, tenant_factory, user_factory, db):
-    from core.app import create_app
-    from core.testing import PortalClient
-
-    portico = await make_portico(session_idle_minutes=5)
-    tenant = await tenant_factory("short")
-    user = await user_factory(tenant, VENDOR_STAFF)
-    client = PortalClient.for_app(create_app(portico=portico), tenant.host)
-    async with client.inner:
-        await client.login(user.email)
-        await _age(db, tenant, last_seen_at=utcnow() - dt.timedelta(minutes=6))
-        assert not await _signed_in(client)
+async def test_idle_timeout_is_configurable(portal_factory, db):
+    portal = await portal_factory(session_idle_minutes=5)
+    client = await portal.client(await portal.user(VENDOR_STAFF))
+    await _age(db, portal.tenant, last_seen_at=utcnow() - dt.timedelta(minutes=6))
+    assert not await _signed_in(client)
 
 
 async def test_deactivating_a_customer_account_signs_its_contacts_out(
