@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import casbin
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.authz import build_enforcer, resolve_role_permissions
@@ -169,6 +169,3 @@ async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
 
-
-async def count_tenants(db: AsyncSession) -> int:
-    return int((await db.execute(select(func.count(Tenant.id)))).scalar_one())
