@@ -22,6 +22,7 @@ from core.declarations import (
     Widget,
 )
 from core.hookimpl import hookimpl
+from core.i18n import N_, load_catalogs
 from core.models import Customer, Tenant, User
 from core.recent import record_recent
 from core.settings import Settings
@@ -44,6 +45,7 @@ __all__ = [
     "CustomerOwned",
     "Manifest",
     "MenuItem",
+    "N_",
     "Permission",
     "Portico",
     "RequestContext",
@@ -64,6 +66,7 @@ __all__ = [
     "form_lists",
     "hash_password",
     "hookimpl",
+    "load_catalogs",
     "record_recent",
     "render",
     "safe_next",

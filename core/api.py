@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts import AccountError
 from core.db import utcnow
+from core.i18n import N_
 from core.models import ApiToken
 
 TOKEN_PREFIX = "ptk_"
@@ -34,9 +35,9 @@ async def create_api_token(
     name = name.strip()
     wanted = sorted(set(permissions))
     if not name:
-        raise AccountError("Give the token a name, such as the system that will use it.")
+        raise AccountError(N_("Give the token a name, such as the system that will use it."))
     if not wanted:
-        raise AccountError("Choose at least one permission for the token.")
+        raise AccountError(N_("Choose at least one permission for the token."))
     unknown = set(wanted) - set(allowed)
     if unknown:
         raise AccountError(f"A token cannot hold: {', '.join(sorted(unknown))}.")

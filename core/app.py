@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.context import RequestContext
 from core.db import make_engine, make_sessionmaker
+from core.i18n import N_
 from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
 from core.tenancy import TenantStates
@@ -46,6 +47,10 @@ from core.web.rendering import make_environment
 from core.web.sessions import COOKIE_NAME
 
 log = logging.getLogger("portico")
+
+# Messages raised as exceptions elsewhere (core.web.access) that people read on an error page;
+# marked here so that they are in the catalogs; _error_page translates them.
+SHOWN_ERRORS = (N_("Your role does not allow this. Ask your administrator if you need it."),)
 
 
 @dataclass
@@ -101,9 +106,10 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> R
     if _wants_json(request):
         return Response({"status_code": status, "detail": message}, status_code=status)
     ctx = request.scope.get("state", {}).get(STATE_KEY)
+    # The message is English (the API gets it so); a page shows it in the reader's language.
     context: dict[str, Any] = {
         "status": status,
-        "message": message,
+        "message": ctx._(message) if ctx is not None else message,
         "ctx": ctx,
         "layout": {"menu": [], "admin_menu": []},
     }
@@ -121,7 +127,7 @@ def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> R
             {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
             status_code=exc.status_code,
         )
-    messages = {404: "There is nothing here.", 405: "That is not allowed here."}
+    messages = {404: N_("There is nothing here."), 405: N_("That is not allowed here.")}
     detail = (
         exc.detail if exc.detail and exc.detail != _default_detail(exc) else messages.get(exc.status_code, exc.detail)
     )
@@ -139,7 +145,7 @@ def _default_detail(exc: HTTPException) -> str:
 
 def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, N_("Something went wrong on our side."))
 
 
 def create_app(

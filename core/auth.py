@@ -5,20 +5,29 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts import verify_password
 from core.db import utcnow
+from core.i18n import N_
 from core.models import Customer, LoginAttempt, User
 from core.settings import Settings
 
-WRONG_CREDENTIALS = "The email or password is not right. Check both and try again."
+WRONG_CREDENTIALS = N_("The email or password is not right. Check both and try again.")
 
 
 class LoginRefusedError(Exception):
-    """Sign-in refused; the message is safe to show (it never says whether the email exists)."""
+    """Sign-in refused; the message is safe to show (it never says whether the email exists).
+
+    It keeps its msgid and values so that the sign-in page can show it in the visitor's language.
+    """
+
+    def __init__(self, msgid: str, **values: Any) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid, self.values = msgid, values
 
 
 async def _failures_since(db: AsyncSession, since: dt.datetime, **match: str) -> tuple[int, dt.datetime | None]:
@@ -56,15 +65,21 @@ async def authenticate(
     await db.commit()
     window = dt.timedelta(minutes=settings.login_window_minutes)
     since = utcnow() - window
-    for what, limit, match in (
-        ("this account", settings.login_max_failures_account, {"email": email}),
-        ("this network address", settings.login_max_failures_address, {"ip": ip[:64]}),
+    for message, limit, match in (
+        (
+            N_("Too many failed sign-ins for this account. Try again in {minutes} minutes."),
+            settings.login_max_failures_account,
+            {"email": email},
+        ),
+        (
+            N_("Too many failed sign-ins for this network address. Try again in {minutes} minutes."),
+            settings.login_max_failures_address,
+            {"ip": ip[:64]},
+        ),
     ):
         failures, oldest = await _failures_since(db, since, **match)
         if failures > limit:  # this attempt is among them
-            raise LoginRefusedError(
-                f"Too many failed sign-ins for {what}. Try again in {_minutes_left(oldest, window)} minutes."
-            )
+            raise LoginRefusedError(message, minutes=_minutes_left(oldest, window))
     user = await db.scalar(select(User).where(User.email == email)) if email else None
     # argon2 takes a noticeable fraction of a second by design: keep it off the event loop.
     ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)

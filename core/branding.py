@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from core.i18n import LANGUAGES, Translator, english
+
 DATE_FORMATS = {
     "%Y-%m-%d": "2026-03-31",
     "%d/%m/%Y": "31/03/2026",
@@ -13,7 +15,6 @@ DATE_FORMATS = {
     "%d.%m.%Y": "31.03.2026",
     "%b %d, %Y": "Mar 31, 2026",
 }
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "nl": "Nederlands"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -65,29 +66,29 @@ class Branding:
         return data
 
 
-def validate_branding(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Clean submitted branding values; return (values, errors by field)."""
+def validate_branding(form: dict[str, str], _: Translator = english) -> tuple[dict[str, Any], dict[str, str]]:
+    """Clean submitted branding values; return (values, errors by field, translated with ``_``)."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     name = form.get("portal_name", "").strip()
     if not name:
-        errors["portal_name"] = "Give the portal a name."
+        errors["portal_name"] = _("Give the portal a name.")
     values["portal_name"] = name[:100]
     colour = form.get("primary_color", "").strip() or Branding.primary_color
     if not _COLOUR.match(colour):
-        errors["primary_color"] = "Use a colour like #1f5fa8."
+        errors["primary_color"] = _("Use a colour like #1f5fa8.")
     values["primary_color"] = colour
     logo = form.get("logo_url", "").strip()
     if logo and not (logo.startswith("https://") or logo.startswith("/")):
-        errors["logo_url"] = "The logo address must start with https:// or /."
+        errors["logo_url"] = _("The logo address must start with https:// or /.")
     values["logo_url"] = logo
     fmt = form.get("date_format", Branding.date_format)
     if fmt not in DATE_FORMATS:
-        errors["date_format"] = "Choose one of the listed date formats."
+        errors["date_format"] = _("Choose one of the listed date formats.")
     values["date_format"] = fmt
     language = form.get("language", "en")
     if language not in LANGUAGES:
-        errors["language"] = "Choose one of the listed languages."
+        errors["language"] = _("Choose one of the listed languages.")
     values["language"] = language
     for key in ("welcome_text", "after_login_text", "contact_email", "contact_phone", "contact_address"):
         values[key] = form.get(key, "").strip()[:4000]
@@ -98,7 +99,7 @@ def validate_branding(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, s
         label, sep, url = line.partition("|")
         url = url.strip()
         if not sep or not label.strip() or not (url.startswith(("https://", "http://", "/"))):
-            errors["nav_links"] = f"Line {number}: write a link as 'Label | https://address'."
+            errors["nav_links"] = _("Line {number}: write a link as 'Label | https://address'.", number=number)
             break
         links.append([label.strip(), url])
     values["nav_links"] = links

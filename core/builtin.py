@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from core.declarations import (
     Widget,
 )
 from core.hookimpl import hookimpl
+from core.i18n import N_, load_catalogs
 from core.models import ContactRequest
 from core.pages.admin import (
     ApiTokensController,
@@ -41,35 +42,43 @@ from core.version import __version__
 
 manifest = Manifest(
     name="core",
-    label="Portal",
+    label=N_("Portal"),
     version=__version__,
-    description="The kernel: sign-in, dashboard, menus, roles, branding.",
+    description=N_("The kernel: sign-in, dashboard, menus, roles, branding."),
 )
 
 EVERYONE = (CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF)
 CUSTOMERS = (CUSTOMER_ADMIN, CUSTOMER_USER)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# The seeded roles' names are data (core.accounts), shown through _() like every label.
+ROLE_NAMES = (N_("Vendor admin"), N_("Vendor staff"), N_("Customer admin"), N_("Customer user"))
 
 
 @hookimpl
 def portico_permissions() -> Sequence[Permission]:
     return [
-        Permission("core.dashboard", "See the dashboard", default_roles=EVERYONE),
-        Permission("core.profile", "Edit own profile", default_roles=EVERYONE),
-        Permission("core.actions", "See the records awaiting action", default_roles=EVERYONE),
-        Permission("core.recent", "See recently opened records", default_roles=EVERYONE),
-        Permission("core.access", "See what my role allows", default_roles=EVERYONE),
-        Permission("core.contact", "Send a message to the vendor", default_roles=CUSTOMERS, audience="customer"),
-        Permission("core.admin.modules", "Switch modules on and off", default_roles=(VENDOR_ADMIN,), audience="staff"),
-        Permission("core.admin.roles", "Edit roles and permissions", default_roles=(VENDOR_ADMIN,), audience="staff"),
+        Permission("core.dashboard", N_("See the dashboard"), default_roles=EVERYONE),
+        Permission("core.profile", N_("Edit own profile"), default_roles=EVERYONE),
+        Permission("core.actions", N_("See the records awaiting action"), default_roles=EVERYONE),
+        Permission("core.recent", N_("See recently opened records"), default_roles=EVERYONE),
+        Permission("core.access", N_("See what my role allows"), default_roles=EVERYONE),
+        Permission("core.contact", N_("Send a message to the vendor"), default_roles=CUSTOMERS, audience="customer"),
         Permission(
-            "core.admin.branding", "Edit the portal's branding", default_roles=(VENDOR_ADMIN,), audience="staff"
+            "core.admin.modules", N_("Switch modules on and off"), default_roles=(VENDOR_ADMIN,), audience="staff"
         ),
-        Permission("core.admin.dashboard", "Choose dashboard widgets", default_roles=(VENDOR_ADMIN,), audience="staff"),
-        Permission("core.admin.api_tokens", "Manage API tokens", default_roles=(VENDOR_ADMIN,), audience="staff"),
+        Permission(
+            "core.admin.roles", N_("Edit roles and permissions"), default_roles=(VENDOR_ADMIN,), audience="staff"
+        ),
+        Permission(
+            "core.admin.branding", N_("Edit the portal's branding"), default_roles=(VENDOR_ADMIN,), audience="staff"
+        ),
+        Permission(
+            "core.admin.dashboard", N_("Choose dashboard widgets"), default_roles=(VENDOR_ADMIN,), audience="staff"
+        ),
+        Permission("core.admin.api_tokens", N_("Manage API tokens"), default_roles=(VENDOR_ADMIN,), audience="staff"),
         Permission(
             "core.admin.contact_requests",
-            "Read customers' messages",
+            N_("Read customers' messages"),
             default_roles=(VENDOR_ADMIN, VENDOR_STAFF),
             audience="staff",
         ),
@@ -84,20 +93,24 @@ async def _open_messages(ctx: RequestContext) -> int | None:
 @hookimpl
 def portico_menu_items() -> Sequence[MenuItem]:
     return [
-        MenuItem("dashboard", "Dashboard", "/", "core.dashboard", order=0, icon="home"),
+        MenuItem("dashboard", N_("Dashboard"), "/", "core.dashboard", order=0, icon="home"),
         MenuItem(
-            "actions", "Action required", "/actions", "core.actions", order=1, icon="bell", badge=count_action_items
+            "actions", N_("Action required"), "/actions", "core.actions", order=1, icon="bell", badge=count_action_items
         ),
-        MenuItem("recent", "Recent", "/recent", "core.recent", order=900, icon="clock"),
-        MenuItem("contact", "Contact us", "/contact", "core.contact", order=950, icon="mail"),
-        MenuItem("modules", "Modules", "/admin/modules", "core.admin.modules", order=10, section="admin"),
-        MenuItem("roles", "Roles", "/admin/roles", "core.admin.roles", order=20, section="admin"),
-        MenuItem("branding", "Branding", "/admin/branding", "core.admin.branding", order=30, section="admin"),
-        MenuItem("widgets", "Dashboard cards", "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"),
-        MenuItem("api_tokens", "API tokens", "/admin/api-tokens", "core.admin.api_tokens", order=60, section="admin"),
+        MenuItem("recent", N_("Recent"), "/recent", "core.recent", order=900, icon="clock"),
+        MenuItem("contact", N_("Contact us"), "/contact", "core.contact", order=950, icon="mail"),
+        MenuItem("modules", N_("Modules"), "/admin/modules", "core.admin.modules", order=10, section="admin"),
+        MenuItem("roles", N_("Roles"), "/admin/roles", "core.admin.roles", order=20, section="admin"),
+        MenuItem("branding", N_("Branding"), "/admin/branding", "core.admin.branding", order=30, section="admin"),
+        MenuItem(
+            "widgets", N_("Dashboard cards"), "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"
+        ),
+        MenuItem(
+            "api_tokens", N_("API tokens"), "/admin/api-tokens", "core.admin.api_tokens", order=60, section="admin"
+        ),
         MenuItem(
             "messages",
-            "Customer messages",
+            N_("Customer messages"),
             "/admin/messages",
             "core.admin.contact_requests",
             order=50,
@@ -118,9 +131,14 @@ async def _recent(ctx: RequestContext) -> dict[str, Any]:
 @hookimpl
 def portico_widgets() -> Sequence[Widget]:
     return [
-        Widget("welcome", "Welcome", "core/widgets/welcome.html", _welcome, "core.dashboard", order=0, size=8),
-        Widget("recent", "Recently opened", "core/widgets/recent.html", _recent, "core.recent", order=900, size=4),
+        Widget("welcome", N_("Welcome"), "core/widgets/welcome.html", _welcome, "core.dashboard", order=0, size=8),
+        Widget("recent", N_("Recently opened"), "core/widgets/recent.html", _recent, "core.recent", order=900, size=4),
     ]
+
+
+@hookimpl
+def portico_translations() -> Mapping[str, Mapping[str, str]]:
+    return load_catalogs()
 
 
 @get("/healthz", opt={"tenantless": True})

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.branding import Branding
+from core.i18n import resolve_language
 from core.models import ApiToken, Tenant, User, WebSession
 from core.tenancy import TenantState
 
@@ -65,6 +66,17 @@ class RequestContext:
     @property
     def branding(self) -> Branding:
         return self.state.branding
+
+    @property
+    def language(self) -> str:
+        """The language pages are shown in: the user's own choice, else the portal's, else English."""
+        return resolve_language(self.user.language if self.user else None, self.branding.language)
+
+    def _(self, msgid: str, /, **values: Any) -> str:
+        """``msgid`` in the request's language, then formatted: ``ctx._("Welcome, {name}.", name=n)``."""
+        return self.portico.plugins.translations.gettext(self.language, msgid, **values)
+
+    gettext = _
 
     async def isolated(self, load: Callable[[RequestContext], Awaitable[T]]) -> T:
         """Await a plugin's loader so that its failure cannot spoil the page's transaction.

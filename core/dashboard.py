@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from core.context import RequestContext
 from core.declarations import ActionItem, ActionSource, Widget
+from core.i18n import N_
 
 log = logging.getLogger("portico.dashboard")
 
@@ -46,7 +47,7 @@ async def load_cards(ctx: RequestContext) -> list[Card]:
             cards.append(Card(widget, Markup(template.render(data=data, ctx=ctx, widget=widget))))
         except Exception:
             log.exception("widget %r of plugin %r failed", widget.key, widget.module)
-            cards.append(Card(widget, None, error="This card could not be loaded right now."))
+            cards.append(Card(widget, None, error=N_("This card could not be loaded right now.")))
     return cards
 
 
@@ -68,7 +69,7 @@ async def load_action_items(ctx: RequestContext) -> list[ActionGroup]:
             groups.append(ActionGroup(source, list(await ctx.isolated(source.loader))))
         except Exception:
             log.exception("action items %r of plugin %r failed", source.key, source.module)
-            groups.append(ActionGroup(source, [], error="These items could not be loaded right now."))
+            groups.append(ActionGroup(source, [], error=N_("These items could not be loaded right now.")))
     return groups
 
 

@@ -9,7 +9,7 @@ Implement a hook with ``@core.hookimpl`` on a function of the same name in your 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -89,6 +89,25 @@ def portico_settings_fields() -> Sequence[SettingsField]:
 
     Called once at start-up. The kernel renders them as a form in the admin area, validates the
     values and stores them per tenant; read them with ``await core.module_settings(ctx, "name")``.
+    """
+
+
+# -------------------------------------------------------------------------
+# Translations
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def portico_translations() -> Mapping[str, Mapping[str, str]]:
+    """Return the plugin's message catalogs: language code → {English msgid: translation}.
+
+    Called once at start-up. The msgids are the English texts your templates wrap in ``_()`` and
+    your Python code passes to ``ctx._()``, including your menu labels, widget titles, permission
+    and action-source labels and manifest label, which the kernel shows through ``_()``. Keep the
+    ``{placeholders}`` of a msgid in its translation. A msgid without a translation is shown in
+    English. The kernel's catalogs are merged first, then plugins' in dependency order; the first
+    translation of a msgid wins, so a plugin cannot reword the kernel's texts (a conflicting entry
+    is ignored and logged as a warning naming the plugin).
     """
 
 

@@ -117,7 +117,7 @@ class User(TenantOwned, Base):
     title: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    language: Mapped[str] = mapped_column(String(16), default="en")
+    language: Mapped[str] = mapped_column(String(16), default="")  # "": the portal's language
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("core_customer.id"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("core_role.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -19,6 +19,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core import hookspecs
 from core.declarations import ActionSource, Manifest, MenuItem, Permission, SettingsField, Widget
+from core.i18n import Catalogs
 from core.version import __version__
 
 ENTRY_POINT_GROUP = "portico.plugins"
@@ -119,6 +120,7 @@ class PluginSet:
     action_sources: list[ActionSource] = field(default_factory=list)
     settings_fields: dict[str, list[SettingsField]] = field(default_factory=dict)
     routes: list[tuple[str, list[Any]]] = field(default_factory=list)
+    translations: Catalogs = field(default_factory=Catalogs)
 
     @property
     def names(self) -> list[str]:
@@ -169,6 +171,9 @@ class PluginSet:
             self.settings_fields.setdefault(module, []).extend(
                 f if f.module else replace(f, module=module) for f in fields or ()
             )
+        # The kernel's catalogs come first (it is ordered first), so its texts keep their wording.
+        for module, catalogs in self.call_each("portico_translations"):
+            self.translations.add(module, catalogs or {})
         for module, handlers in self.call_each("portico_routes"):
             if handlers:
                 self.routes.append((module, list(handlers)))

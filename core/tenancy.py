@@ -168,4 +168,3 @@ async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:
         .values(config_version=Tenant.config_version + 1)
         .execution_options(synchronize_session=False)
     )
-

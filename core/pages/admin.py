@@ -17,6 +17,7 @@ from core.branding import DATE_FORMATS, LANGUAGES, Branding, validate_branding
 from core.context import Ctx
 from core.dashboard import visible_widgets
 from core.db import utcnow
+from core.i18n import N_, resolve_language
 from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
 from core.tenancy import bump_config_version
 from core.web.forms import form_data, form_lists
@@ -37,15 +38,16 @@ class ModulesController(Controller):
     async def toggle(self, ctx: Ctx, module: FromPath[str], request: Request[Any, Any, Any]) -> Redirect:
         form = await form_data(request)
         if form.get("enabled") not in ("0", "1"):
-            raise ValidationException("Say whether the module should be on (enabled=1) or off (enabled=0).")
+            raise ValidationException(N_("Say whether the module should be on (enabled=1) or off (enabled=0)."))
         enabled = form.get("enabled") == "1"
         try:
             await set_module_enabled(ctx.db, ctx.portico.plugins, ctx.tenant.id, module, enabled)
         except AccountError as refused:
             raise NotFoundException(str(refused)) from refused
         plugin = ctx.portico.plugins.get(module)
-        label = plugin.manifest.label if plugin else module
-        flash(ctx.session, f"{label} is now {'on' if enabled else 'off'} for your portal.")
+        label = ctx._(plugin.manifest.label) if plugin else module
+        message = N_("{module} is now on for your portal.") if enabled else N_("{module} is now off for your portal.")
+        flash(ctx.session, ctx._(message, module=label))
         await ctx.db.commit()
         return Redirect("/admin/modules")
 
@@ -100,7 +102,7 @@ class RolesController(Controller):
             await set_role_permissions(
                 ctx.db, ctx.portico.plugins, role.id, wanted.get(role.id, set()), ctx.state.enabled_modules
             )
-        flash(ctx.session, "Roles saved. They apply from the next page each user opens.")
+        flash(ctx.session, ctx._("Roles saved. They apply from the next page each user opens."))
         await ctx.db.commit()
         return Redirect("/admin/roles")
 
@@ -108,18 +110,25 @@ class RolesController(Controller):
         permissions = ctx.portico.plugins.permissions
         editable = ctx.state.live_permissions
         if set(wanted) - {role.id for role in roles}:
-            return "That role does not exist."
+            return ctx._("That role does not exist.")
         for role in roles:
             asked = wanted.get(role.id, set())
             unknown = asked - editable
             if unknown:
-                return f"Unknown or switched-off permissions: {', '.join(sorted(unknown))}."
+                return ctx._(
+                    "Unknown or switched-off permissions: {permissions}.", permissions=", ".join(sorted(unknown))
+                )
             wrong = {key for key in asked if permissions[key].audience not in ("any", role.audience)}
             if wrong:
-                return f"{role.name} cannot hold {', '.join(sorted(wrong))}."
+                return ctx._(
+                    "{role} cannot hold {permissions}.", role=ctx._(role.name), permissions=", ".join(sorted(wrong))
+                )
         assert ctx.user is not None
         if "core.admin.roles" not in wanted.get(ctx.user.role_id, set()):
-            return "Your own role must keep “Edit roles and permissions”, or nobody could undo this."
+            return ctx._(
+                "Your own role must keep “{permission}”, or nobody could undo this.",
+                permission=ctx._("Edit roles and permissions"),
+            )
         return None
 
 
@@ -147,14 +156,16 @@ class BrandingController(Controller):
     @post("/")
     async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await form_data(request)
-        values, errors = validate_branding(form)
+        values, errors = validate_branding(form, ctx._)
         if errors:
             return await self._page(ctx, form, errors, status=400)
         tenant = await ctx.db.get(Tenant, ctx.tenant.id)
         assert tenant is not None
         tenant.branding = values
         await bump_config_version(ctx.db, tenant.id)
-        flash(ctx.session, "Branding saved.")
+        # Read on the next page, which is already in the portal's new language (unless the user chose one).
+        language = resolve_language(ctx.user.language if ctx.user else None, values["language"])
+        flash(ctx.session, ctx.portico.plugins.translations.gettext(language, N_("Branding saved.")))
         await ctx.db.commit()
         return Redirect("/admin/branding")
 
@@ -188,7 +199,7 @@ class DashboardSettingsController(Controller):
         order = listed + [key for key in saved.get("widget_order", ()) if key not in listed]
         tenant.settings = {**saved, "hidden_widgets": sorted(hidden), "widget_order": order}
         await bump_config_version(ctx.db, tenant.id)
-        flash(ctx.session, "Dashboard settings saved.")
+        flash(ctx.session, ctx._("Dashboard settings saved."))
         await ctx.db.commit()
         return Redirect("/admin/dashboard")
 
@@ -213,7 +224,7 @@ class ContactRequestsController(Controller):
         if message is None:
             raise NotFoundException()
         message.handled = True
-        flash(ctx.session, "Marked as handled.")
+        flash(ctx.session, ctx._("Marked as handled."))
         await ctx.db.commit()
         return Redirect("/admin/messages")
 
@@ -269,7 +280,7 @@ class ApiTokensController(Controller):
                 created_by=ctx.user.id if ctx.user else None,
             )
         except AccountError as refused:
-            return await self._page(ctx, 400, form={"name": name}, chosen=chosen, errors={"token": str(refused)})
+            return await self._page(ctx, 400, form={"name": name}, chosen=chosen, errors={"token": ctx._(str(refused))})
         stash(ctx.session, "new_api_token", {"name": token.name, "secret": secret})
         await ctx.db.commit()
         return Redirect("/admin/api-tokens")  # a reload of the result page cannot mint a second token
@@ -280,6 +291,9 @@ class ApiTokensController(Controller):
         if token is None:
             raise NotFoundException()
         token.revoked_at = token.revoked_at or utcnow()
-        flash(ctx.session, f"Token “{token.name}” is revoked; requests signed with it are refused from now on.")
+        flash(
+            ctx.session,
+            ctx._("Token “{name}” is revoked; requests signed with it are refused from now on.", name=token.name),
+        )
         await ctx.db.commit()
         return Redirect("/admin/api-tokens")

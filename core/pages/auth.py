@@ -52,7 +52,12 @@ class AuthController(Controller):
             )
         except LoginRefusedError as refused:
             return await render(
-                ctx, "core/login.html", status_code=400, next=target, email=form.get("email", ""), error=str(refused)
+                ctx,
+                "core/login.html",
+                status_code=400,
+                next=target,
+                email=form.get("email", ""),
+                error=ctx._(refused.msgid, **refused.values),
             )
         token = await start_session(
             ctx.db,

@@ -80,22 +80,22 @@ class ContactController(Controller):
         errors = {}
         subject, body = form.get("subject", "").strip(), form.get("body", "").strip()
         if not subject:
-            errors["subject"] = "Say in a few words what this is about."
+            errors["subject"] = ctx._("Say in a few words what this is about.")
         if not body:
-            errors["body"] = "Write your message."
+            errors["body"] = ctx._("Write your message.")
         elif len(body) > 5000:
-            errors["body"] = f"Keep the message under 5,000 characters (it has {len(body):,})."
+            errors["body"] = ctx._("Keep the message under 5000 characters (it has {count}).", count=len(body))
         if len(subject) > 200:
-            errors["subject"] = "Keep the subject under 200 characters."
+            errors["subject"] = ctx._("Keep the subject under 200 characters.")
         if ctx.user.customer_id is None:
-            errors["body"] = "Only customer contacts send messages from here."
+            errors["body"] = ctx._("Only customer contacts send messages from here.")
         if errors:
             return await self._page(ctx, status_code=400, form=form, errors=errors)
         assert ctx.user.customer_id is not None
         ctx.db.add(
             ContactRequest(customer_id=ctx.user.customer_id, user_id=ctx.user.id, subject=subject[:200], body=body)
         )
-        flash(ctx.session, "Your message was sent. We will get back to you.")
+        flash(ctx.session, ctx._("Your message was sent. We will get back to you."))
         await ctx.db.commit()
         return Redirect("/contact")
 
@@ -135,24 +135,27 @@ class ProfileController(Controller):
         assert user is not None
         form = {k: v.strip() for k, v in (await form_data(request)).items()}
         errors = {}
-        for key, label in (("first_name", "first name"), ("last_name", "last name")):
-            if not form.get(key):
-                errors[key] = f"Your {label} is required."
-            elif len(form[key]) > 100:
-                errors[key] = f"Your {label} is too long (at most 100 characters)."
+        if not form.get("first_name"):
+            errors["first_name"] = ctx._("Your first name is required.")
+        elif len(form["first_name"]) > 100:
+            errors["first_name"] = ctx._("Your first name is too long (at most 100 characters).")
+        if not form.get("last_name"):
+            errors["last_name"] = ctx._("Your last name is required.")
+        elif len(form["last_name"]) > 100:
+            errors["last_name"] = ctx._("Your last name is too long (at most 100 characters).")
         if form.get("timezone", "UTC") not in TIMEZONES and form.get("timezone") != "UTC":
-            errors["timezone"] = "Choose a time zone from the list."
-        if form.get("language", "en") not in LANGUAGES:
-            errors["language"] = "Choose a language from the list."
+            errors["timezone"] = ctx._("Choose a time zone from the list.")
+        if form.get("language", "") not in ("", *LANGUAGES):  # "": follow the portal's language
+            errors["language"] = ctx._("Choose a language from the list.")
         if len(form.get("phone", "")) > 50:
-            errors["phone"] = "The phone number is too long."
+            errors["phone"] = ctx._("The phone number is too long.")
         if len(form.get("title", "")) > 100:
-            errors["title"] = "The title is too long."
+            errors["title"] = ctx._("The title is too long.")
         if errors:
             return await self._page(ctx, form, errors, status=400)
         user.first_name, user.last_name = form["first_name"], form["last_name"]
         user.title, user.phone = form.get("title", ""), form.get("phone", "")
-        user.timezone, user.language = form.get("timezone") or "UTC", form.get("language") or "en"
-        flash(ctx.session, "Your profile is saved.")
+        user.timezone, user.language = form.get("timezone") or "UTC", form.get("language", "")
+        flash(ctx.session, ctx._("Your profile is saved."))
         await ctx.db.commit()
         return Redirect("/profile")

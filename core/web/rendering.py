@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar.response import Template
 from markupsafe import Markup, escape
 
 from core.context import RequestContext
 from core.declarations import MenuItem
+from core.i18n import interpolate
 from core.web.sessions import pop_flashes
 
 log = logging.getLogger("portico.web")
@@ -39,7 +41,23 @@ def make_environment(
     env.filters["datetime"] = format_datetime
     env.filters["safe_url"] = safe_url
     env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
+    env.globals["_"] = translate
     return env
+
+
+@pass_context
+def translate(context: Context, msgid: str, /, **values: Any) -> str:
+    """``{{ _("Welcome, {name}.", name=user.first_name) }}`` in the language of the template's ``ctx``.
+
+    A template without a ``ctx`` (or a macro imported without ``with context``) shows English.
+    In an autoescaping template the result is Markup with the values escaped, so a value may be
+    Markup itself (``name="<b>%s</b>"|safe % user.name``) to keep its tags.
+    """
+    if not isinstance(msgid, str):  # data that may be missing (None) shows as it would without _()
+        return msgid
+    ctx = context.get("ctx")
+    text = ctx.portico.plugins.translations.lookup(ctx.language, msgid) if ctx is not None else msgid
+    return interpolate(text, msgid, values, markup=context.eval_ctx.autoescape)
 
 
 def safe_url(url: str | None) -> str:

@@ -94,7 +94,7 @@ async def test_branding_shows_on_every_page_and_bad_values_are_explained(client,
     assert "Acme Service Hub" in dashboard and "#aa3300" in dashboard and "Closed Friday" in dashboard
     assert 'href="https://acme.example"' in dashboard
     assert "</style><script>" not in dashboard  # custom CSS cannot leave its style element
-    assert 'lang="en"' in dashboard  # the user's own language wins over the portal's
+    assert 'lang="de"' in dashboard  # a user who chose no language follows the portal's
     await client.post("/logout")
     login = (await client.get("/login")).text
     assert "Hello customers" in login and "Acme Service Hub" in login and 'lang="de"' in login
