@@ -28,7 +28,7 @@ from core.recent import record_recent
 from core.settings import Settings
 from core.version import __version__
 from core.web.forms import form_data, form_lists, safe_next
-from core.web.rendering import render
+from core.web.rendering import Page, render
 from core.web.sessions import flash
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "Manifest",
     "MenuItem",
     "N_",
+    "Page",
     "Permission",
     "Portico",
     "RequestContext",

@@ -21,10 +21,8 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.context import RequestContext
@@ -43,7 +41,7 @@ from core.web.access import (
     check_route_permissions,
     context_of,
 )
-from core.web.rendering import make_environment
+from core.web.rendering import ThemedTemplates, html_response, make_environment
 from core.web.sessions import COOKIE_NAME
 
 log = logging.getLogger("portico")
@@ -63,6 +61,7 @@ class Portico:
     sessionmaker: async_sessionmaker[AsyncSession]
     states: TenantStates
     templates: Environment
+    themes: ThemedTemplates
 
     @classmethod
     def build(
@@ -80,13 +79,15 @@ class Portico:
         engine = make_engine(settings.database_url)
         template_dirs = [p.template_dir for p in plugins.plugins if p.template_dir and p.name != "core"]
         inline = {name: source for p in plugins.plugins for name, source in p.inline_templates.items()}
+        templates = make_environment([d for d in template_dirs if d], inline)
         return cls(
             settings=settings,
             plugins=plugins,
             engine=engine,
             sessionmaker=make_sessionmaker(engine),
             states=TenantStates(plugins),
-            templates=make_environment([d for d in template_dirs if d], inline),
+            templates=templates,
+            themes=ThemedTemplates(templates, settings.theme_dir),
         )
 
 
@@ -115,7 +116,8 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> R
     }
     if ctx is not None:
         context["branding"] = ctx.branding
-    return Template("core/error.html", context=context, status_code=status)
+    env = ctx.templates if ctx is not None else request.app.state.portico.templates
+    return html_response(env, "core/error.html", context, request, status)
 
 
 def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -182,7 +184,6 @@ def create_app(
             cookie_httponly=True,
             exclude=["^/api/"],  # anchored: only the token-authenticated API, never "/x/api/"
         ),
-        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(portico.templates)),
         exception_handlers={HTTPException: _handle_http_error, Exception: _handle_crash},
         on_startup=[startup],
         on_shutdown=[shutdown],

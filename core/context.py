@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
+from jinja2 import Environment
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,6 +89,11 @@ class RequestContext:
             return await load(self)
         async with self.db.begin_nested():
             return await load(self)
+
+    @property
+    def templates(self) -> Environment:
+        """The template environment of this tenant (its theme folder first, if it has one)."""
+        return self.portico.themes.for_tenant(self.tenant.slug)
 
     def module_settings(self, module: str) -> dict[str, Any]:
         """The tenant's saved settings of ``module``, with declared defaults filled in."""

@@ -43,7 +43,7 @@ async def load_cards(ctx: RequestContext) -> list[Card]:
     for widget in _widget_order(ctx, visible_widgets(ctx)):
         try:
             data = await ctx.isolated(widget.loader)
-            template = ctx.portico.templates.get_template(widget.template)
+            template = ctx.templates.get_template(widget.template)
             cards.append(Card(widget, Markup(template.render(data=data, ctx=ctx, widget=widget))))
         except Exception:
             log.exception("widget %r of plugin %r failed", widget.key, widget.module)

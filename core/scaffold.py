@@ -115,11 +115,10 @@ class $model(CustomerOwned, Base):
 
 from typing import Any
 
-from core import Ctx, record_recent, render
+from core import Ctx, Page, record_recent, render
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Template
 from sqlalchemy import select
 
 from $package.models import $model
@@ -130,12 +129,12 @@ class ${model}Controller(Controller):
     opt: dict[str, Any] = {"permission": "$name.view"}
 
     @get("/")
-    async def index(self, ctx: Ctx) -> Template:
+    async def index(self, ctx: Ctx) -> Page:
         items = (await ctx.db.execute(select($model).order_by($model.id.desc()).limit(200))).scalars().all()
         return await render(ctx, "$name/list.html", items=items)
 
     @get("/{item_id:int}")
-    async def detail(self, ctx: Ctx, item_id: FromPath[int]) -> Template:
+    async def detail(self, ctx: Ctx, item_id: FromPath[int]) -> Page:
         item = await ctx.db.get($model, item_id)
         if item is None:
             raise NotFoundException()

@@ -41,6 +41,9 @@ class Settings:
     #: PORTICO_BASE_DOMAIN: vendors are also served at <slug>.<base domain> (e.g. portal.example);
     #: <slug>.localhost always works, for development.
     base_domain: str | None = None
+    #: PORTICO_THEME_DIR: per-vendor template overrides in <dir>/<tenant slug>/ (e.g.
+    #: themes/acme/core/login.html replaces the sign-in page for the vendor "acme" only).
+    theme_dir: Path | None = None
     #: PORTICO_SECURE_COOKIES: mark cookies Secure (set it behind HTTPS).
     secure_cookies: bool = False
     #: PORTICO_SESSION_IDLE_MINUTES / PORTICO_SESSION_MAX_HOURS: session idle timeout and lifetime.
@@ -64,6 +67,8 @@ class Settings:
         for var, name in text.items():
             if env.get(var):
                 values[name] = env[var]
+        if env.get("PORTICO_THEME_DIR"):
+            values["theme_dir"] = Path(env["PORTICO_THEME_DIR"])
         if env.get("PORTICO_DATA_DIR"):
             values["data_dir"] = Path(env["PORTICO_DATA_DIR"])
         if env.get("PORTICO_PLUGINS") is not None and env.get("PORTICO_PLUGINS", "").strip():

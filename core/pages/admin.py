@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from core.i18n import N_, resolve_language
 from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
 from core.tenancy import bump_config_version
 from core.web.forms import form_data, form_lists
-from core.web.rendering import render
+from core.web.rendering import Page, render
 from core.web.sessions import flash, stash, unstash
 
 
@@ -30,7 +30,7 @@ class ModulesController(Controller):
     opt = {"permission": "core.admin.modules"}
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         modules = [(p, ctx.state.is_enabled(p.name)) for p in ctx.portico.plugins.modules]
         return await render(ctx, "core/admin/modules.html", modules=modules)
 
@@ -76,7 +76,7 @@ class RolesController(Controller):
         return [(role, grants.get(role.id, set())) for role in roles]
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         return await render(ctx, "core/admin/roles.html", groups=self._matrix(ctx), roles=await self._roles(ctx))
 
     @post("/")
@@ -136,7 +136,7 @@ class BrandingController(Controller):
     path = "/admin/branding"
     opt = {"permission": "core.admin.branding"}
 
-    async def _page(self, ctx: Ctx, form: dict[str, Any], errors: dict[str, str], status: int = 200) -> Template:
+    async def _page(self, ctx: Ctx, form: dict[str, Any], errors: dict[str, str], status: int = 200) -> Page:
         return await render(
             ctx,
             "core/admin/branding.html",
@@ -148,13 +148,13 @@ class BrandingController(Controller):
         )
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         form = Branding.from_dict(ctx.tenant.branding, default_name=ctx.tenant.name).to_dict()
         form["nav_links"] = "\n".join(f"{label} | {url}" for label, url in form["nav_links"])
         return await self._page(ctx, form, {})
 
     @post("/")
-    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         form = await form_data(request)
         values, errors = validate_branding(form, ctx._)
         if errors:
@@ -175,7 +175,7 @@ class DashboardSettingsController(Controller):
     opt = {"permission": "core.admin.dashboard"}
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         widgets = [w for w in ctx.portico.plugins.widgets if ctx.state.is_enabled(w.module)]
         order = ctx.tenant.settings.get("widget_order") or []
         rank = {key: i for i, key in enumerate(order)}
@@ -209,7 +209,7 @@ class ContactRequestsController(Controller):
     opt = {"permission": "core.admin.contact_requests"}
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         rows = await ctx.db.execute(
             select(ContactRequest)
             .options(selectinload(ContactRequest.user), selectinload(ContactRequest.customer))
@@ -242,7 +242,7 @@ class ApiTokensController(Controller):
             if key in ctx.state.live_permissions and perm.audience != "customer" and ctx.can(key)
         ]
 
-    async def _page(self, ctx: Ctx, status: int = 200, **context: Any) -> Template:
+    async def _page(self, ctx: Ctx, status: int = 200, **context: Any) -> Page:
         tokens = (
             await ctx.db.execute(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id))
         ).scalars()
@@ -259,7 +259,7 @@ class ApiTokensController(Controller):
         )
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         new = unstash(ctx.session, "new_api_token")  # shown on this one page view, then gone
         if new:
             await ctx.db.commit()
@@ -267,7 +267,7 @@ class ApiTokensController(Controller):
         return await self._page(ctx)
 
     @post("/")
-    async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         submitted = await form_lists(request)
         name = (submitted.get("name") or [""])[0]
         chosen = submitted.get("permission", [])

@@ -7,12 +7,12 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 
 from core.auth import LoginRefusedError, authenticate
 from core.context import Ctx, RequestContext
 from core.web.forms import client_ip, form_data, safe_next
-from core.web.rendering import render
+from core.web.rendering import Page, render
 from core.web.sessions import COOKIE_NAME, end_session, start_session
 
 
@@ -32,13 +32,13 @@ class AuthController(Controller):
     opt = {"public": True}
 
     @get("/login")
-    async def login_form(self, ctx: Ctx, next: FromQuery[str | None] = None) -> Template | Redirect:
+    async def login_form(self, ctx: Ctx, next: FromQuery[str | None] = None) -> Page | Redirect:
         if ctx.user is not None:
             return Redirect(safe_next(next))
         return await render(ctx, "core/login.html", next=safe_next(next), email="", error=None)
 
     @post("/login")
-    async def login(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def login(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         form = await form_data(request)
         target = safe_next(form.get("next"))
         try:

@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from litestar import Controller, Request, get, post
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from sqlalchemy import select
 
 from core.branding import LANGUAGES
@@ -15,7 +15,7 @@ from core.dashboard import load_action_items, load_cards
 from core.models import ContactRequest
 from core.recent import recent_items
 from core.web.forms import form_data
-from core.web.rendering import render
+from core.web.rendering import Page, render
 from core.web.sessions import flash
 
 TIMEZONES = sorted(available_timezones())
@@ -23,19 +23,19 @@ TIMEZONES = sorted(available_timezones())
 
 class PortalController(Controller):
     @get("/", opt={"permission": "core.dashboard"})
-    async def dashboard(self, ctx: Ctx) -> Template:
+    async def dashboard(self, ctx: Ctx) -> Page:
         return await render(ctx, "core/dashboard.html", cards=await load_cards(ctx))
 
     @get("/actions", opt={"permission": "core.actions"})
-    async def actions(self, ctx: Ctx) -> Template:
+    async def actions(self, ctx: Ctx) -> Page:
         return await render(ctx, "core/actions.html", groups=await load_action_items(ctx))
 
     @get("/recent", opt={"permission": "core.recent"})
-    async def recent(self, ctx: Ctx) -> Template:
+    async def recent(self, ctx: Ctx) -> Page:
         return await render(ctx, "core/recent.html", items=await recent_items(ctx, limit=50))
 
     @get("/my-access", opt={"permission": "core.access"})
-    async def my_access(self, ctx: Ctx) -> Template:
+    async def my_access(self, ctx: Ctx) -> Page:
         assert ctx.user is not None
         plugins = ctx.portico.plugins
         groups = []
@@ -52,7 +52,7 @@ class PortalController(Controller):
 class ContactController(Controller):
     path = "/contact"
 
-    async def _page(self, ctx: Ctx, status_code: int = 200, **context: Any) -> Template:
+    async def _page(self, ctx: Ctx, status_code: int = 200, **context: Any) -> Page:
         sent = []
         if ctx.user is not None and ctx.user.customer_id is not None:
             sent = list(
@@ -70,11 +70,11 @@ class ContactController(Controller):
         return await render(ctx, "core/contact.html", status_code=status_code, sent=sent, **context)
 
     @get("/", opt={"permission": "core.contact"})
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         return await self._page(ctx)
 
     @post("/", opt={"permission": "core.contact"})
-    async def send(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def send(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         assert ctx.user is not None
         form = await form_data(request)
         errors = {}
@@ -104,7 +104,7 @@ class ProfileController(Controller):
     path = "/profile"
     opt = {"permission": "core.profile"}
 
-    async def _page(self, ctx: Ctx, form: dict[str, str], errors: dict[str, str], status: int = 200) -> Template:
+    async def _page(self, ctx: Ctx, form: dict[str, str], errors: dict[str, str], status: int = 200) -> Page:
         return await render(
             ctx,
             "core/profile.html",
@@ -116,7 +116,7 @@ class ProfileController(Controller):
         )
 
     @get("/")
-    async def show(self, ctx: Ctx) -> Template:
+    async def show(self, ctx: Ctx) -> Page:
         user = ctx.user
         assert user is not None
         form = {
@@ -130,7 +130,7 @@ class ProfileController(Controller):
         return await self._page(ctx, form, {})
 
     @post("/")
-    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         user = ctx.user
         assert user is not None
         form = {k: v.strip() for k, v in (await form_data(request)).items()}

@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from litestar.response import Template
+from litestar import Response
+from litestar.enums import MediaType
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup, escape
 
 from core.context import RequestContext
@@ -21,17 +24,17 @@ from core.i18n import interpolate
 from core.web.sessions import pop_flashes
 
 log = logging.getLogger("portico.web")
+#: What a page handler returns: ``async def index(self, ctx: Ctx) -> Page: return await render(...)``.
+Page = Response[str]
 CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def make_environment(
-    plugin_dirs: Sequence[Path], inline: dict[str, str] | None = None, theme_dir: Path | None = None
-) -> Environment:
-    """Templates are looked up in the theme folder first, then each plugin's, then the kernel's."""
-    folders = ([theme_dir] if theme_dir else []) + list(plugin_dirs) + [CORE_TEMPLATES]
-    loaders: list[BaseLoader] = [FileSystemLoader(str(f)) for f in folders]
+def make_environment(plugin_dirs: Sequence[Path], inline: dict[str, str] | None = None) -> Environment:
+    """Templates are looked up in each plugin's folder, then the kernel's (a tenant's theme comes
+    first through :class:`ThemedTemplates`)."""
+    loaders: list[BaseLoader] = [FileSystemLoader(str(f)) for f in [*plugin_dirs, CORE_TEMPLATES]]
     if inline:
-        loaders.insert(1 if theme_dir else 0, DictLoader(inline))
+        loaders.insert(0, DictLoader(inline))
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -43,6 +46,48 @@ def make_environment(
     env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
     env.globals["_"] = translate
     return env
+
+
+class ThemedTemplates:
+    """The environment for each tenant: its theme folder (if it has one) in front of the base.
+
+    Each themed tenant gets an overlay environment with its own template cache, so one vendor's
+    override never leaks into another's pages.
+    """
+
+    def __init__(self, base: Environment, theme_dir: Path | None) -> None:
+        self.base = base
+        self.theme_dir = theme_dir
+        self._overlays: dict[str, Environment] = {}
+
+    def for_tenant(self, slug: str) -> Environment:
+        if self.theme_dir is None:
+            return self.base
+        env = self._overlays.get(slug)
+        if env is None:
+            folder = self.theme_dir / slug
+            env = self.base
+            if folder.is_dir():
+                loaders: list[BaseLoader] = [FileSystemLoader(str(folder))]
+                loaders += [self.base.loader] if self.base.loader else []
+                env = self.base.overlay(loader=ChoiceLoader(loaders))
+            self._overlays[slug] = env
+        return env
+
+
+def html_response(
+    env: Environment, template: str, context: dict[str, Any], request: Any, status_code: int = 200
+) -> Response[str]:
+    """Render a page with what Litestar's template responses provide (request, CSRF token)."""
+    token = ScopeState.from_scope(request.scope).csrf_token if request is not None else None
+    token = "" if token is Empty or token is None else str(token)
+    html = env.get_template(template).render(
+        **context,
+        request=request,
+        csrf_input=Markup('<input type="hidden" name="_csrf_token" value="%s">') % token,
+        csrf_token=lambda: token,
+    )
+    return Response(html, media_type=MediaType.HTML, status_code=status_code)
 
 
 @pass_context
@@ -121,7 +166,7 @@ async def menu_for(ctx: RequestContext, section: str) -> list[MenuEntry]:
     return entries
 
 
-async def render(ctx: RequestContext, template: str, *, status_code: int = 200, **context: Any) -> Template:
+async def render(ctx: RequestContext, template: str, *, status_code: int = 200, **context: Any) -> Page:
     """A full page: the template inside the base layout, with menu, branding and messages."""
     flashes = pop_flashes(ctx.session)
     if flashes:
@@ -131,8 +176,10 @@ async def render(ctx: RequestContext, template: str, *, status_code: int = 200, 
         "admin_menu": await menu_for(ctx, "admin") if ctx.user else [],
         "flashes": flashes,
     }
-    return Template(
-        template_name=template,
-        context={"ctx": ctx, "layout": layout, "branding": ctx.branding, **context},
-        status_code=status_code,
+    return html_response(
+        ctx.templates,
+        template,
+        {"ctx": ctx, "layout": layout, "branding": ctx.branding, **context},
+        ctx.request,
+        status_code,
     )

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +27,7 @@ from core import (
     CustomerOwned,
     Manifest,
     MenuItem,
+    Page,
     Permission,
     RequestContext,
     Widget,
@@ -93,12 +94,12 @@ class NotesController(Controller):
     path = "/notes"
 
     @get("/", opt={"permission": "notes.view"})
-    async def index(self, ctx: Ctx) -> Template:
+    async def index(self, ctx: Ctx) -> Page:
         notes = (await ctx.db.execute(select(Note).order_by(Note.id))).scalars().all()
         return await core.render(ctx, "notes/list.html", notes=notes)
 
     @get("/{note_id:int}", opt={"permission": "notes.view"})
-    async def detail(self, ctx: Ctx, note_id: FromPath[int]) -> Template:
+    async def detail(self, ctx: Ctx, note_id: FromPath[int]) -> Page:
         note = await ctx.db.get(Note, note_id)
         if note is None:
             raise NotFoundException()
