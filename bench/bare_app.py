@@ -21,8 +21,9 @@ from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import text
+
+from core.db import make_engine
 
 COOKIE_NAME = "portico_session"  # the kernel's cookie, so one signed-in token works for both
 IDLE = dt.timedelta(minutes=120)
@@ -121,23 +122,8 @@ def _aware(value: Any) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """The same driver and pragmas as ``core.db.make_engine`` (kept separate on purpose)."""
-    engine = create_async_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    return engine
-
-
 def create_bare_app(database_url: str) -> Litestar:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url)  # the kernel's engine factory: same driver and pragmas
     env = Environment(loader=DictLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]))
 
     @get("/healthz")

@@ -31,7 +31,8 @@ def visible_widgets(ctx: RequestContext, *, include_hidden: bool = False) -> lis
     ]
 
 
-def _widget_order(ctx: RequestContext, widgets: list[Widget]) -> list[Widget]:
+def in_tenant_order(ctx: RequestContext, widgets: list[Widget]) -> list[Widget]:
+    """Widgets in the order the vendor chose, then by their declared order."""
     order = ctx.tenant.settings.get("widget_order") or []
     rank = {key: i for i, key in enumerate(order)}
     return sorted(widgets, key=lambda w: (rank.get(w.key, len(rank)), w.order, w.title))
@@ -40,7 +41,7 @@ def _widget_order(ctx: RequestContext, widgets: list[Widget]) -> list[Widget]:
 async def load_cards(ctx: RequestContext) -> list[Card]:
     """Await each visible widget's loader; a failing widget becomes an error card, logged."""
     cards = []
-    for widget in _widget_order(ctx, visible_widgets(ctx)):
+    for widget in in_tenant_order(ctx, visible_widgets(ctx)):
         try:
             data = await ctx.isolated(widget.loader)
             template = ctx.templates.get_template(widget.template)

@@ -15,7 +15,7 @@ from core.accounts import AccountError, set_module_enabled, set_role_permissions
 from core.api import create_api_token
 from core.branding import DATE_FORMATS, LANGUAGES, Branding, validate_branding
 from core.context import Ctx
-from core.dashboard import visible_widgets
+from core.dashboard import in_tenant_order
 from core.db import utcnow
 from core.i18n import N_, resolve_language
 from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
@@ -176,13 +176,8 @@ class DashboardSettingsController(Controller):
 
     @get("/")
     async def show(self, ctx: Ctx) -> Page:
-        widgets = [w for w in ctx.portico.plugins.widgets if ctx.state.is_enabled(w.module)]
-        order = ctx.tenant.settings.get("widget_order") or []
-        rank = {key: i for i, key in enumerate(order)}
-        widgets.sort(key=lambda w: (rank.get(w.key, len(rank)), w.order, w.title))
-        return await render(
-            ctx, "core/admin/dashboard.html", widgets=widgets, hidden=ctx.state.hidden_widgets, visible=visible_widgets
-        )
+        widgets = in_tenant_order(ctx, [w for w in ctx.portico.plugins.widgets if ctx.state.is_enabled(w.module)])
+        return await render(ctx, "core/admin/dashboard.html", widgets=widgets, hidden=ctx.state.hidden_widgets)
 
     @post("/")
     async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
