@@ -174,3 +174,14 @@ async def test_role_change_takes_effect_on_next_request(world, login_as, db, ten
     response = await client.get("/notes")
     assert response.status_code == 403
     assert 'data-menu="notes.notes"' not in (await client.get("/")).text
+
+
+async def test_startup_hook_runs_when_the_app_starts(portal_factory, throwaway_plugin):
+    started = []
+
+    async def on_start(app):
+        started.append(app)
+
+    portal = await portal_factory([throwaway_plugin("warm", portico_startup=on_start)])
+    async with portal.app.lifespan():
+        assert started == [portal.app]
