@@ -26,7 +26,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.context import RequestContext
-from core.db import make_engine, make_sessionmaker
+from core.db import ScopeViolationError, make_engine, make_sessionmaker
 from core.i18n import N_
 from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
@@ -145,6 +145,12 @@ def _default_detail(exc: HTTPException) -> str:
         return ""
 
 
+def _handle_scope_violation(request: Request[Any, Any, Any], exc: ScopeViolationError) -> Response[Any]:
+    """A write aimed outside the tenant or the contact's accounts: for them, that record does not exist."""
+    log.warning("refused %s %s: %s", request.method, request.url.path, exc)
+    return _error_page(request, 404, "There is nothing here.")
+
+
 def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, N_("Something went wrong on our side."))
@@ -184,7 +190,11 @@ def create_app(
             cookie_httponly=True,
             exclude=["^/api/"],  # anchored: only the token-authenticated API, never "/x/api/"
         ),
-        exception_handlers={HTTPException: _handle_http_error, Exception: _handle_crash},
+        exception_handlers={
+            HTTPException: _handle_http_error,
+            ScopeViolationError: _handle_scope_violation,
+            Exception: _handle_crash,
+        },
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State({"portico": portico}),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from litestar import post
+from litestar import Request, post
 from sqlalchemy import insert, select, text, update
 
-from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, Manifest, Permission, Widget
+from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, Ctx, Manifest, Permission, Widget
 from core.accounts import create_tenant, scoped, set_module_enabled
 from core.db import Scope, ScopeViolationError
 from core.models import ContactRequest, Customer, RolePermission, Tenant, User
@@ -296,3 +296,31 @@ async def test_api_token_cannot_exceed_its_creators_permissions(client, tenant, 
         await db.commit()
     response = await client.post("/admin/api-tokens", {"name": "x", "permission": ["core.admin.branding"]})
     assert response.status_code == 400 and "cannot hold" in response.text
+
+
+async def test_a_write_outside_the_scope_answers_404_not_500(portal_factory, throwaway_plugin):
+    """A plugin that forgets to check an id still cannot write across sites, and the user sees 404."""
+
+    @post("/careless", opt={"permission": "careless.add"})
+    async def careless(ctx: Ctx, request: Request) -> str:
+        form = await request.form()
+        ctx.db.add(Note(customer_id=int(form["customer_id"]), title="careless"))
+        await ctx.db.commit()
+        return "ok"
+
+    plugin = throwaway_plugin(
+        "careless",
+        portico_permissions=lambda: [Permission("careless.add", "Add", default_roles=(CUSTOMER_USER,))],
+        portico_routes=lambda: [careless],
+    )
+    portal = await portal_factory([example_plugin, plugin])
+    from core.accounts import create_customer
+
+    async with scoped(portal.db, Scope(portal.tenant.id)):
+        north = await create_customer(portal.db, "North")
+        south = await create_customer(portal.db, "South")
+        await portal.db.commit()
+    client = await portal.client(await portal.user(CUSTOMER_USER, north))
+    response = await client.post("/careless", {"customer_id": str(south.id)})
+    assert response.status_code == 404
+    assert (await client.post("/careless", {"customer_id": str(north.id)})).status_code == 201
