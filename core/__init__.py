@@ -3,7 +3,7 @@
 See docs/plugins.md for the guide to writing a plugin.
 """
 
-from core.accounts import AccountError, create_customer, create_user, hash_password
+from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
 from core.context import Ctx, RequestContext
 from core.db import Base, CustomerOwned, Scope, TenantOwned, set_scope, utcnow
@@ -71,6 +71,7 @@ __all__ = [
     "record_recent",
     "render",
     "safe_next",
+    "scoped",
     "set_scope",
     "utcnow",
 ]

@@ -146,6 +146,7 @@ async def set_module_enabled(db: AsyncSession, plugins: PluginSet, tenant_id: in
     if plugins.get(module) is None or module == CORE_MODULE:
         raise AccountError(f"No installed module is called {module!r}.")
     async with scoped(db, Scope(tenant_id)):
+        await _check_dependencies(db, plugins, module, enabled)
         row = await db.scalar(select(TenantModule).where(TenantModule.module == module))
         if row is None:
             row = TenantModule(module=module, enabled=enabled)
@@ -162,6 +163,28 @@ async def set_module_enabled(db: AsyncSession, plugins: PluginSet, tenant_id: in
             await _maybe_await(result)
         await bump_config_version(db, tenant_id)
         await db.flush()
+
+
+async def _check_dependencies(db: AsyncSession, plugins: PluginSet, module: str, enabled: bool) -> None:
+    """A module needs the modules it depends on switched on, and keeps its dependants' ground."""
+    on = set((await db.execute(select(TenantModule.module).where(TenantModule.enabled.is_(True)))).scalars())
+    on.add(CORE_MODULE)
+    loaded = plugins.get(module)
+    assert loaded is not None
+    if enabled:
+        missing = [dep for dep in loaded.manifest.depends if dep not in on]
+        if missing:
+            labels = ", ".join(_label(plugins, dep) for dep in missing)
+            raise AccountError(f"{loaded.manifest.label} needs {labels}: switch that on first.")
+    else:
+        dependants = [p.manifest.label for p in plugins.modules if module in p.manifest.depends and p.name in on]
+        if dependants:
+            raise AccountError(f"{', '.join(dependants)} needs {loaded.manifest.label}: switch that off first.")
+
+
+def _label(plugins: PluginSet, name: str) -> str:
+    found = plugins.get(name)
+    return found.manifest.label if found else name
 
 
 # --- customer accounts ----------------------------------------------------------------------

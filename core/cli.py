@@ -10,14 +10,16 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.accounts import AccountError, create_tenant, create_user, find_customer, scoped
+from core.accounts import AccountError, create_customer, create_tenant, create_user, find_customer, scoped
 from core.db import Scope, make_engine, make_sessionmaker
 from core.models import Tenant
 from core.plugins import PluginError, PluginSet, build_plugin_set
 from core.settings import Settings
+from core.web.access import RouteWithoutPermissionError
 
 T = TypeVar("T")
 
@@ -155,6 +157,32 @@ def cmd_plugin_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_customer_create(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def work(db: AsyncSession) -> str:
+        from sqlalchemy import select
+
+        tenant = await db.scalar(select(Tenant).where(Tenant.slug == args.tenant))
+        if tenant is None:
+            raise AccountError(f"There is no tenant {args.tenant!r}.")
+        async with scoped(db, Scope(tenant.id)):
+            parent_id = None
+            if args.parent:
+                parent = await find_customer(db, args.parent)
+                if parent is None:
+                    raise AccountError(f"Tenant {args.tenant!r} has no customer account {args.parent!r}.")
+                parent_id = parent.id
+            if await find_customer(db, args.name) is not None:
+                raise AccountError(f"Tenant {args.tenant!r} already has a customer account {args.name!r}.")
+            customer = await create_customer(db, args.name, parent_id)
+            await db.commit()
+            return f"created customer account {customer.name}" + (f" under {args.parent}" if args.parent else "")
+
+    print(_with_db(settings, work))
+    return 0
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -238,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--host")
     create.set_defaults(func=cmd_tenant_create)
 
+    customer = sub.add_parser("customer", help="customer accounts").add_subparsers(
+        dest="customer_command", required=True
+    )
+    ccreate = with_db(customer.add_parser("create", help="create a customer account, or a site under one"))
+    ccreate.add_argument("--tenant", required=True)
+    ccreate.add_argument("--name", required=True)
+    ccreate.add_argument("--parent", help="the parent customer's name (makes this a site of it)")
+    ccreate.set_defaults(func=cmd_customer_create)
+
     user = sub.add_parser("user", help="people").add_subparsers(dest="user_command", required=True)
     ucreate = with_db(user.add_parser("create", help="create staff or a customer contact"))
     ucreate.add_argument("--tenant", required=True)
@@ -256,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args))
-    except (PluginError, AccountError) as error:
+    except (PluginError, AccountError, RouteWithoutPermissionError, CommandError) as error:
         print(f"portico: {error}", file=sys.stderr)
         return 2
     except DBAPIError as error:

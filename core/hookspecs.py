@@ -87,8 +87,9 @@ def portico_action_items() -> Sequence[ActionSource]:
 def portico_settings_fields() -> Sequence[SettingsField]:
     """Return the module's per-tenant settings (:class:`core.SettingsField`).
 
-    Called once at start-up. The kernel renders them as a form in the admin area, validates the
-    values and stores them per tenant; read them with ``await core.module_settings(ctx, "name")``.
+    Called once at start-up. Values are stored per tenant with the module; read them with
+    ``ctx.module_settings("name")``, which fills in each field's declared default. (The generated
+    admin form for them belongs to the vendor admin area.)
     """
 
 

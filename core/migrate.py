@@ -42,7 +42,7 @@ def make_revision(url: str, plugins: PluginSet, plugin: str, message: str) -> No
     folder = HERE / "versions" if plugin == "core" else loaded.migrations_dir
     if folder is None:
         raise SystemExit(f"create {plugin}/migrations/versions/ first")
-    has_history = any(folder.glob("*.py"))
+    has_history = any(not p.name.startswith("__") for p in folder.glob("*.py"))
     command.revision(
         config,
         message=message,
@@ -50,5 +50,5 @@ def make_revision(url: str, plugins: PluginSet, plugin: str, message: str) -> No
         head=f"{plugin}@head" if has_history else "base",
         branch_label=None if has_history else plugin,
         version_path=str(folder),
-        depends_on=None if has_history or plugin == "core" else "core@head",
+        depends_on=None if has_history or plugin == "core" else "core",
     )

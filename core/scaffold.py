@@ -210,9 +210,7 @@ def downgrade() -> None:
     op.drop_table("${name}_item")
 ''',
     "tests/test_$name.py": """\
-from core import CUSTOMER_USER
-from core.accounts import scoped
-from core.db import Scope
+from core import CUSTOMER_USER, Scope, scoped
 
 from $package.models import $model
 

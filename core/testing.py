@@ -121,10 +121,10 @@ async def reset_database(engine: AsyncEngine) -> None:
         if engine.dialect.name == "postgresql":
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            await conn.execute(text("PRAGMA foreign_keys=OFF"))
+            # Children first, so foreign keys stay on (toggling the pragma inside a transaction is
+            # silently ignored and would leave a pooled connection without them).
             for table in reversed(tables):
                 await conn.execute(text(f"DELETE FROM {table}"))
-            await conn.execute(text("PRAGMA foreign_keys=ON"))
 
 
 @pytest.fixture

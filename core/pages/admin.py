@@ -40,12 +40,16 @@ class ModulesController(Controller):
         if form.get("enabled") not in ("0", "1"):
             raise ValidationException(N_("Say whether the module should be on (enabled=1) or off (enabled=0)."))
         enabled = form.get("enabled") == "1"
+        plugin = ctx.portico.plugins.get(module)
+        if plugin is None or module == "core":
+            raise NotFoundException()
         try:
             await set_module_enabled(ctx.db, ctx.portico.plugins, ctx.tenant.id, module, enabled)
-        except AccountError as refused:
-            raise NotFoundException(str(refused)) from refused
-        plugin = ctx.portico.plugins.get(module)
-        label = ctx._(plugin.manifest.label) if plugin else module
+        except AccountError as refused:  # a dependency is off, or a dependant is on
+            flash(ctx.session, str(refused), "error")
+            await ctx.db.commit()
+            return Redirect("/admin/modules")
+        label = ctx._(plugin.manifest.label)
         message = N_("{module} is now on for your portal.") if enabled else N_("{module} is now off for your portal.")
         flash(ctx.session, ctx._(message, module=label))
         await ctx.db.commit()

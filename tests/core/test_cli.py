@@ -62,6 +62,17 @@ async def test_tenant_and_user_create(cli_db):
     )  # fmt: skip
     assert code == 2
     assert "has no customer account 'Nobody Inc'" in err
+    code, out, err = await portico("customer", "create", "--tenant", "beta", "--name", "Initech", db=cli_db)
+    assert code == 0 and "created customer account Initech" in out, err
+    code, out, err = await portico(
+        "customer", "create", "--tenant", "beta", "--name", "Initech East", "--parent", "Initech", db=cli_db
+    )
+    assert code == 0 and "under Initech" in out, err
+    code, out, err = await portico(
+        "user", "create", "--tenant", "beta", "--email", "c@beta.example", "--password", "long enough pw",
+        "--role", "customer_user", "--customer", "Initech East", db=cli_db,
+    )  # fmt: skip
+    assert code == 0 and "created contact c@beta.example" in out, err
     code, _, err = await portico("tenant", "create", "Bad Slug!", "--name", "X", db=cli_db)
     assert code == 2 and "slug" in err
 
