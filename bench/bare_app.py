@@ -1,10 +1,10 @@
 """The baseline: a bare Litestar app serving a dashboard-like page from the Portico database.
 
-Per request it runs the same two queries as Portico's ``ContextMiddleware`` (tenant by host,
-session + user + account by token hash) with plain SQLAlchemy Core on an aiosqlite engine set up
-like the kernel's, then renders a Jinja page of the same shape as ``core/dashboard.html`` inside
-a base layout with a menu. No plugin manager, no ORM, no guards, no CSRF, no dependency
-injection: it imports nothing from ``core``.
+Per request it runs the same queries as Portico's dashboard (tenant by host, session + user +
+account by token hash, the "Recently opened" card's items and, for staff, the unhandled customer
+messages badge) with plain SQLAlchemy Core on the kernel's engine factory, then renders a Jinja
+page of the same shape as ``core/dashboard.html`` inside a base layout with a menu. No plugin
+manager, no ORM, no guards, no CSRF, no dependency injection.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ SESSION_SQL = text(
     WHERE s.id = :id AND s.tenant_id = :tenant_id
     """
 )
+
+RECENT_SQL = text(
+    "SELECT url, title, kind FROM core_recent_item WHERE user_id = :user_id AND tenant_id = :tenant_id "
+    "ORDER BY opened_at DESC LIMIT 5"
+)
+MESSAGES_SQL = text("SELECT count(id) FROM core_contact_request WHERE handled = false AND tenant_id = :tenant_id")
 
 STAFF_MENU = [("Dashboard", "/"), ("Action required", "/actions"), ("Recent", "/recent")]
 CUSTOMER_MENU = [*STAFF_MENU, ("Contact us", "/contact")]
@@ -86,7 +92,8 @@ TEMPLATES = {
     <h2 class="menu-heading">Administration</h2>
     <ul>
       {% for label, url in admin_menu %}
-      <li><a href="{{ url }}" class="{{ 'active' if url == path }}"><span class="label">{{ label }}</span></a></li>
+      <li><a href="{{ url }}" class="{{ 'active' if url == path }}"><span class="label">{{ label }}</span>
+        {% if url == "/admin/messages" and messages %}<span class="badge">{{ messages }}</span>{% endif %}</a></li>
       {% endfor %}
     </ul>
     {% endif %}
@@ -108,7 +115,10 @@ TEMPLATES = {
   </section>
   <section class="card span-4" data-widget="core.recent">
     <h2>Recently opened</h2>
-    <p class="muted">Records you open show up here.</p>
+    {% if recent %}<ul class="plain">
+      {% for item in recent %}<li><a href="{{ item.url }}">{{ item.title }}</a></li>{% endfor %}
+    </ul>
+    {% else %}<p class="muted">Records you open show up here.</p>{% endif %}
   </section>
 </div>
 {% endblock %}
@@ -144,6 +154,11 @@ def create_bare_app(database_url: str) -> Litestar:
             if token:
                 token_hash = hashlib.sha256(token.encode()).hexdigest()
                 user = (await conn.execute(SESSION_SQL, {"id": token_hash, "tenant_id": tenant.id})).first()
+            recent, messages = [], 0
+            if user is not None:
+                recent = (await conn.execute(RECENT_SQL, {"user_id": user.id, "tenant_id": tenant.id})).all()
+                if user.customer_id is None:
+                    messages = (await conn.execute(MESSAGES_SQL, {"tenant_id": tenant.id})).scalar_one()
         now = dt.datetime.now(dt.UTC)
         if (
             user is None
@@ -165,6 +180,8 @@ def create_bare_app(database_url: str) -> Litestar:
                 "path": request.url.path,
                 "menu": STAFF_MENU if is_staff else CUSTOMER_MENU,
                 "admin_menu": ADMIN_MENU if is_staff else [],
+                "recent": recent,
+                "messages": messages,
             },
         )
 
