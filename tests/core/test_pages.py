@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
 from core.accounts import scoped
-from core.db import Scope
+from core.db import Scope, utcnow
 from core.models import ContactRequest, Role, RolePermission, User
 
 
@@ -84,6 +84,7 @@ async def test_branding_shows_on_every_page_and_bad_values_are_explained(client,
             "welcome_text": "Hello customers",
             "after_login_text": "Closed Friday",
             "date_format": "%d/%m/%Y",
+            "logo_url": "/static/logo-test.png",
             "language": "de",
             "nav_links": "Website | https://acme.example",
             "custom_css": "body { color: red } </style><script>alert(1)</script>",
@@ -94,6 +95,10 @@ async def test_branding_shows_on_every_page_and_bad_values_are_explained(client,
     assert "Acme Service Hub" in dashboard and "#aa3300" in dashboard and "Closed Friday" in dashboard
     assert 'href="https://acme.example"' in dashboard
     assert "</style><script>" not in dashboard  # custom CSS cannot leave its style element
+    assert '<img src="/static/logo-test.png"' in dashboard
+    await client.post("/admin/api-tokens", {"name": "ERP", "permission": ["core.dashboard"]})
+    tokens_page = (await client.get("/admin/api-tokens")).text  # shows the creation time
+    assert utcnow().strftime("%d/%m/%Y") in tokens_page  # in the vendor's date format
     assert 'lang="de"' in dashboard  # a user who chose no language follows the portal's
     await client.post("/logout")
     login = (await client.get("/login")).text
