@@ -108,22 +108,32 @@ def cmd_tenant_create(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _tenant_by_slug(db: AsyncSession, slug: str) -> Tenant:
+    from sqlalchemy import select
+
+    tenant = await db.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise AccountError(f"There is no tenant {slug!r}.")
+    return tenant
+
+
+async def _customer_id(db: AsyncSession, slug: str, name: str | None) -> int | None:
+    """The id of the tenant's customer account called ``name`` (None when no name is given)."""
+    if not name:
+        return None
+    customer = await find_customer(db, name)
+    if customer is None:
+        raise AccountError(f"Tenant {slug!r} has no customer account {name!r}.")
+    return customer.id
+
+
 def cmd_user_create(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def work(db: AsyncSession) -> str:
-        from sqlalchemy import select
-
-        tenant = await db.scalar(select(Tenant).where(Tenant.slug == args.tenant))
-        if tenant is None:
-            raise AccountError(f"There is no tenant {args.tenant!r}.")
+        tenant = await _tenant_by_slug(db, args.tenant)
         async with scoped(db, Scope(tenant.id)):
-            customer_id = None
-            if args.customer:
-                customer = await find_customer(db, args.customer)
-                if customer is None:
-                    raise AccountError(f"Tenant {args.tenant!r} has no customer account {args.customer!r}.")
-                customer_id = customer.id
+            customer_id = await _customer_id(db, args.tenant, args.customer)
             user = await create_user(
                 db,
                 email=args.email,
@@ -161,18 +171,9 @@ def cmd_customer_create(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def work(db: AsyncSession) -> str:
-        from sqlalchemy import select
-
-        tenant = await db.scalar(select(Tenant).where(Tenant.slug == args.tenant))
-        if tenant is None:
-            raise AccountError(f"There is no tenant {args.tenant!r}.")
+        tenant = await _tenant_by_slug(db, args.tenant)
         async with scoped(db, Scope(tenant.id)):
-            parent_id = None
-            if args.parent:
-                parent = await find_customer(db, args.parent)
-                if parent is None:
-                    raise AccountError(f"Tenant {args.tenant!r} has no customer account {args.parent!r}.")
-                parent_id = parent.id
+            parent_id = await _customer_id(db, args.tenant, args.parent)
             if await find_customer(db, args.name) is not None:
                 raise AccountError(f"Tenant {args.tenant!r} already has a customer account {args.name!r}.")
             customer = await create_customer(db, args.name, parent_id)
