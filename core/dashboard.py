@@ -64,6 +64,10 @@ def visible_action_sources(ctx: RequestContext) -> list[ActionSource]:
 
 
 async def load_action_items(ctx: RequestContext) -> list[ActionGroup]:
+    """Every permitted source's items, loaded once per request (the menu badge and the
+    "Action required" page both need them)."""
+    if "action_groups" in ctx.extras:
+        return ctx.extras["action_groups"]  # type: ignore[no-any-return]
     groups = []
     for source in visible_action_sources(ctx):
         try:
@@ -71,6 +75,7 @@ async def load_action_items(ctx: RequestContext) -> list[ActionGroup]:
         except Exception:
             log.exception("action items %r of plugin %r failed", source.key, source.module)
             groups.append(ActionGroup(source, [], error=N_("These items could not be loaded right now.")))
+    ctx.extras["action_groups"] = groups
     return groups
 
 

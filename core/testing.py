@@ -14,7 +14,7 @@ Fixtures (all async ones run on pytest-asyncio's session loop):
 ``portal_factory``       async (extra_plugins, **settings) -> a Portal of its own (app, tenant, people).
 ``throwaway_plugin``     builds a plugin object from hook functions, for one test.
 ``count_queries``        counts SQL statements run by the app's engine inside a ``with`` block.
-``live_server``, ``browser``, ``page``: the app served on loopback and headless Chromium.
+``live_server``, ``browser``, ``page``, ``page_factory``: the app on loopback and headless Chromium.
 """
 
 from __future__ import annotations
@@ -467,12 +467,25 @@ async def browser() -> AsyncIterator[Any]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def page(browser: Any) -> AsyncIterator[Any]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    page = await context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    await context.close()
+async def page_factory(browser: Any) -> AsyncIterator[Callable[[], Awaitable[Any]]]:
+    """async () -> a page in a browser context of its own: another person on another computer."""
+    contexts: list[Any] = []
+
+    async def make() -> Any:
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        page = await context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(page_factory: Callable[[], Awaitable[Any]]) -> Any:
+    return await page_factory()
 
 
 async def browser_login(page: Any, base_url: str, email: str, password: str = TEST_PASSWORD) -> None:

@@ -8,7 +8,7 @@ so the tests can watch a module vanish and come back, and a role lose a right, w
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,13 +98,9 @@ def portico_extra_plugins(throwaway_plugin: Any) -> Sequence[object]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def second_page(browser: Any) -> AsyncIterator[Any]:
+async def second_page(page_factory: Any) -> Any:
     """A page in its own browser context: another person on another computer."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    other = await context.new_page()
-    other.set_default_timeout(10_000)
-    yield other
-    await context.close()
+    return await page_factory()
 
 
 async def shot(page: Any, name: str, backend: str) -> None:
