@@ -14,6 +14,8 @@ from core.declarations import (
     VENDOR_STAFF,
     ActionItem,
     ActionSource,
+    ActivityCounter,
+    EmailTemplate,
     Manifest,
     MenuItem,
     Permission,
@@ -23,6 +25,7 @@ from core.declarations import (
 )
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
+from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
 from core.recent import record_recent
 from core.settings import Settings
@@ -39,10 +42,14 @@ __all__ = [
     "AccountError",
     "ActionItem",
     "ActionSource",
+    "ActivityCounter",
+    "Attachment",
     "Base",
     "Ctx",
     "Customer",
+    "EmailTemplate",
     "CustomerOwned",
+    "MailError",
     "Manifest",
     "MenuItem",
     "N_",
@@ -72,6 +79,7 @@ __all__ = [
     "render",
     "safe_next",
     "scoped",
+    "send_email",
     "set_scope",
     "utcnow",
 ]

@@ -288,3 +288,10 @@ async def set_role_permissions(
     assert scope.tenant_id is not None
     await bump_config_version(db, scope.tenant_id)
     await db.flush()
+
+
+def customer_assignable_roles(tenant: Tenant) -> list[str]:
+    """Role keys a customer admin may give their own users (the vendor chooses; by default the
+    two seeded customer roles)."""
+    chosen = tenant.settings.get("customer_assignable_roles")
+    return list(chosen) if isinstance(chosen, list) else [CUSTOMER_ADMIN, CUSTOMER_USER]

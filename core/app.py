@@ -30,6 +30,7 @@ from core.db import ScopeViolationError, make_engine, make_sessionmaker
 from core.i18n import N_
 from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
+from core.storage import LocalStorage, Storage
 from core.tenancy import TenantStates
 from core.version import __version__
 from core.web.access import (
@@ -62,6 +63,7 @@ class Portico:
     states: TenantStates
     templates: Environment
     themes: ThemedTemplates
+    storage: Storage
 
     @classmethod
     def build(
@@ -88,6 +90,7 @@ class Portico:
             states=TenantStates(plugins),
             templates=templates,
             themes=ThemedTemplates(templates, settings.theme_dir),
+            storage=LocalStorage(settings.files_path),
         )
 
 

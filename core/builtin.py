@@ -1,4 +1,9 @@
-"""The kernel's own pages, permissions, menu and widgets, registered like any plugin's."""
+"""The kernel's own pages, permissions, menu and widgets, registered like any plugin's.
+
+The kernel's larger services (mail, documents, conversations, ...) each live in their own
+package and list what they declare in a module of :data:`core.features.FEATURES`; the hooks
+below add those declarations to the kernel's own.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Litestar, Request, Response, get
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import RequestContext
 from core.dashboard import count_action_items
@@ -19,11 +25,16 @@ from core.declarations import (
     CUSTOMER_USER,
     VENDOR_ADMIN,
     VENDOR_STAFF,
+    ActionSource,
+    ActivityCounter,
+    EmailTemplate,
     Manifest,
     MenuItem,
     Permission,
+    SeedContext,
     Widget,
 )
+from core.features import FEATURES, gather
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.models import ContactRequest
@@ -56,6 +67,10 @@ ROLE_NAMES = (N_("Vendor admin"), N_("Vendor staff"), N_("Customer admin"), N_("
 
 @hookimpl
 def portico_permissions() -> Sequence[Permission]:
+    return [*_own_permissions(), *gather("portico_permissions")]
+
+
+def _own_permissions() -> list[Permission]:
     return [
         Permission("core.dashboard", N_("See the dashboard"), default_roles=EVERYONE),
         Permission("core.profile", N_("Edit own profile"), default_roles=EVERYONE),
@@ -92,6 +107,10 @@ async def _open_messages(ctx: RequestContext) -> int | None:
 
 @hookimpl
 def portico_menu_items() -> Sequence[MenuItem]:
+    return [*_own_menu_items(), *gather("portico_menu_items")]
+
+
+def _own_menu_items() -> list[MenuItem]:
     return [
         MenuItem("dashboard", N_("Dashboard"), "/", "core.dashboard", order=0, icon="home"),
         MenuItem(
@@ -133,7 +152,37 @@ def portico_widgets() -> Sequence[Widget]:
     return [
         Widget("welcome", N_("Welcome"), "core/widgets/welcome.html", _welcome, "core.dashboard", order=0, size=8),
         Widget("recent", N_("Recently opened"), "core/widgets/recent.html", _recent, "core.recent", order=900, size=4),
+        *gather("portico_widgets"),
     ]
+
+
+@hookimpl
+def portico_action_items() -> Sequence[ActionSource]:
+    return gather("portico_action_items")
+
+
+@hookimpl
+def portico_email_templates() -> Sequence[EmailTemplate]:
+    return gather("portico_email_templates")
+
+
+@hookimpl
+def portico_activity_counters() -> Sequence[ActivityCounter]:
+    return gather("portico_activity_counters")
+
+
+@hookimpl
+async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
+    for feature in FEATURES:
+        if hasattr(feature, "portico_seed_demo"):
+            await feature.portico_seed_demo(db, seed)
+
+
+@hookimpl
+async def portico_startup(app: Litestar) -> None:
+    for feature in FEATURES:
+        if hasattr(feature, "portico_startup"):
+            await feature.portico_startup(app)
 
 
 @hookimpl
@@ -169,4 +218,5 @@ def portico_routes() -> Sequence[ControllerRouterHandler]:
         DashboardSettingsController,
         ContactRequestsController,
         ApiTokensController,
+        *gather("portico_routes"),
     ]

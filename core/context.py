@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.branding import Branding
 from core.i18n import resolve_language
 from core.models import ApiToken, Tenant, User, WebSession
+from core.storage import Storage
 from core.tenancy import TenantState
 
 T = TypeVar("T")
@@ -89,6 +90,11 @@ class RequestContext:
             return await load(self)
         async with self.db.begin_nested():
             return await load(self)
+
+    @property
+    def storage(self) -> Storage:
+        """Where files are kept (:mod:`core.storage`)."""
+        return self.portico.storage
 
     @property
     def templates(self) -> Environment:

@@ -8,7 +8,7 @@ awaits only what is left.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -147,3 +147,37 @@ class SeedContext:
     site_customer_ids: tuple[int, ...]
     staff_user_ids: tuple[int, ...]
     contact_user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    """An email the module sends, with its default wording; vendors may reword it in the admin area.
+
+    ``subject`` and ``body`` are Jinja sources (plain text), translated through the module's
+    catalogs like any msgid (wrap them in ``N_()``). ``variables`` names what the sender passes,
+    with a description for the vendor editing it, such as ``("link", "The link to set a password")``.
+    Every template may also use ``portal_name``, ``portal_url``, ``vendor_name``,
+    ``contact_email`` and ``contact_phone``.
+    """
+
+    key: str
+    label: str
+    subject: str
+    body: str
+    variables: tuple[tuple[str, str], ...] = ()
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityCounter:
+    """Open work a module counts per customer site ("Open work orders: 3") for site lists.
+
+    ``loader`` receives the customer ids to count for and returns ``{customer_id: count}``
+    (ids without open work may be left out); it runs one query for all of them, never one per site.
+    """
+
+    key: str
+    label: str
+    loader: Callable[[RequestContext, Sequence[int]], Awaitable[Mapping[int, int]]]
+    permission: str
+    module: str = ""

@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from core.declarations import ActionSource, MenuItem, Permission, SeedContext, SettingsField, Widget
+    from core.declarations import (
+        ActionSource,
+        ActivityCounter,
+        EmailTemplate,
+        MenuItem,
+        Permission,
+        SeedContext,
+        SettingsField,
+        Widget,
+    )
 
 hookspec = pluggy.HookspecMarker("portico")
 
@@ -90,6 +99,24 @@ def portico_settings_fields() -> Sequence[SettingsField]:
     Called once at start-up. Values are stored per tenant with the module; read them with
     ``ctx.module_settings("name")``, which fills in each field's declared default. (The generated
     admin form for them belongs to the vendor admin area.)
+    """
+
+
+@hookspec
+def portico_email_templates() -> Sequence[EmailTemplate]:
+    """Return the emails the module sends (:class:`core.EmailTemplate`), with default wording.
+
+    Called once at start-up. Vendors may reword each one in the admin area; send one with
+    ``await core.send_email(ctx, "quotes.sent", to=[...], context={...})``.
+    """
+
+
+@hookspec
+def portico_activity_counters() -> Sequence[ActivityCounter]:
+    """Return counters of open work per customer site (:class:`core.ActivityCounter`).
+
+    Called once at start-up. Site lists (the vendor's customer list, a contact's job sites) show
+    each permitted counter's numbers next to every site.
     """
 
 

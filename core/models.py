@@ -217,3 +217,10 @@ class ApiToken(TenantOwned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+# The kernel services keep their tables in their own packages; importing them here means one
+# import of core.models registers every kernel table (migrations, test set-up).
+from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402
+
+__all__ = [name for name in dir() if name[:1].isupper()] + ["EmailTemplateOverride", "OutboxMessage"]

@@ -18,7 +18,16 @@ import pluggy
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core import hookspecs
-from core.declarations import ActionSource, Manifest, MenuItem, Permission, SettingsField, Widget
+from core.declarations import (
+    ActionSource,
+    ActivityCounter,
+    EmailTemplate,
+    Manifest,
+    MenuItem,
+    Permission,
+    SettingsField,
+    Widget,
+)
 from core.i18n import Catalogs
 from core.version import __version__
 
@@ -121,6 +130,8 @@ class PluginSet:
     settings_fields: dict[str, list[SettingsField]] = field(default_factory=dict)
     routes: list[tuple[str, list[Any]]] = field(default_factory=list)
     translations: Catalogs = field(default_factory=Catalogs)
+    email_templates: dict[str, EmailTemplate] = field(default_factory=dict)
+    activity_counters: list[ActivityCounter] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -171,6 +182,14 @@ class PluginSet:
             self.settings_fields.setdefault(module, []).extend(
                 f if f.module else replace(f, module=module) for f in fields or ()
             )
+        for module, templates in self.call_each("portico_email_templates"):
+            for template in templates or ():
+                template = template if template.module else replace(template, module=module)
+                if template.key in self.email_templates:
+                    raise PluginError(f"email template {template.key!r} is declared twice (again by {module!r})")
+                self.email_templates[template.key] = template
+        for module, counters in self.call_each("portico_activity_counters"):
+            self.activity_counters += [c if c.module else replace(c, module=module) for c in counters or ()]
         # The kernel's catalogs come first (it is ordered first), so its texts keep their wording.
         for module, catalogs in self.call_each("portico_translations"):
             self.translations.add(module, catalogs or {})
@@ -183,7 +202,12 @@ class PluginSet:
         self._check_references()
 
     def _check_references(self) -> None:
-        declarations: list[MenuItem | Widget | ActionSource] = [*self.menu_items, *self.widgets, *self.action_sources]
+        declarations: list[MenuItem | Widget | ActionSource | ActivityCounter] = [
+            *self.menu_items,
+            *self.widgets,
+            *self.action_sources,
+            *self.activity_counters,
+        ]
         for decl in declarations:
             if decl.permission not in self.permissions:
                 raise PluginError(

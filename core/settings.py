@@ -31,6 +31,8 @@ class Settings:
     secret_key: str = ""
     #: PORTICO_DATA_DIR: where the SQLite file, generated secret and stored files live.
     data_dir: Path = DEFAULT_DATA_DIR
+    #: PORTICO_FILES_DIR: where stored files (PDF snapshots, uploads, logos) go; default <data dir>/files.
+    files_dir: Path | None = None
     #: PORTICO_PLUGINS: comma-separated names; only these discovered plugins are installed.
     plugins: tuple[str, ...] | None = None
     #: PORTICO_SKIP_BROKEN_PLUGINS: log and skip a plugin that fails to import instead of stopping.
@@ -69,6 +71,8 @@ class Settings:
                 values[name] = env[var]
         if env.get("PORTICO_THEME_DIR"):
             values["theme_dir"] = Path(env["PORTICO_THEME_DIR"])
+        if env.get("PORTICO_FILES_DIR"):
+            values["files_dir"] = Path(env["PORTICO_FILES_DIR"])
         if env.get("PORTICO_DATA_DIR"):
             values["data_dir"] = Path(env["PORTICO_DATA_DIR"])
         if env.get("PORTICO_PLUGINS") is not None and env.get("PORTICO_PLUGINS", "").strip():
@@ -92,6 +96,10 @@ class Settings:
         if "data_dir" in values and "database_url" not in values and not env.get("PORTICO_DATABASE_URL"):
             values["database_url"] = f"sqlite+aiosqlite:///{Path(values['data_dir']) / 'portico.sqlite3'}"
         return cls(**values)
+
+    @property
+    def files_path(self) -> Path:
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
 
     def with_secret(self) -> Settings:
         """Fill in a secret key, generating one into the data dir on first use."""

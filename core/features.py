@@ -1,0 +1,22 @@
+"""The kernel's services, each a module that declares its part of the kernel plugin.
+
+A feature module defines plain functions named like the hooks it contributes to
+(``portico_permissions``, ``portico_menu_items``, ``portico_widgets``, ``portico_routes``,
+``portico_action_items``, ``portico_email_templates``, ``portico_activity_counters``; async
+``portico_seed_demo(db, seed)`` and ``portico_startup(app)``); :mod:`core.builtin` registers
+their declarations as the kernel's ("core") own.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from core.mail import feature as mail_feature
+
+FEATURES: tuple[ModuleType, ...] = (mail_feature,)
+
+
+def gather(hook: str) -> list[Any]:
+    """Every feature's declarations for ``hook``, in the order of :data:`FEATURES`."""
+    return [item for feature in FEATURES if hasattr(feature, hook) for item in getattr(feature, hook)()]
