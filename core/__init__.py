@@ -19,6 +19,7 @@ from core.declarations import (
     Manifest,
     MenuItem,
     Permission,
+    RecordType,
     SeedContext,
     SettingsField,
     Widget,
@@ -28,6 +29,7 @@ from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
 from core.recent import record_recent
+from core.records import load_record
 from core.settings import Settings
 from core.version import __version__
 from core.web.forms import form_data, form_lists, safe_next
@@ -56,6 +58,7 @@ __all__ = [
     "Page",
     "Permission",
     "Portico",
+    "RecordType",
     "RequestContext",
     "Scope",
     "SeedContext",
@@ -75,6 +78,7 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "load_catalogs",
+    "load_record",
     "record_recent",
     "render",
     "safe_next",

@@ -31,6 +31,7 @@ from core.declarations import (
     Manifest,
     MenuItem,
     Permission,
+    RecordType,
     SeedContext,
     Widget,
 )
@@ -164,6 +165,11 @@ def portico_action_items() -> Sequence[ActionSource]:
 @hookimpl
 def portico_email_templates() -> Sequence[EmailTemplate]:
     return gather("portico_email_templates")
+
+
+@hookimpl
+def portico_record_types() -> Sequence[RecordType]:
+    return gather("portico_record_types")
 
 
 @hookimpl

@@ -181,3 +181,22 @@ class ActivityCounter:
     loader: Callable[[RequestContext, Sequence[int]], Awaitable[Mapping[int, int]]]
     permission: str
     module: str = ""
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of record the kernel's shared services can attach to: documents (PDFs sent to
+    customers), comments and attachments, discussions.
+
+    ``model`` is the mapped class (loaded through the scoped session, so another vendor's or a
+    sibling site's row is never found); ``permission`` is what a user needs to see such a record;
+    ``url`` and ``title`` give a record's detail page and display name.
+    """
+
+    key: str
+    label: str
+    model: type[Any]
+    permission: str
+    url: Callable[[Any], str]
+    title: Callable[[Any], str]
+    module: str = ""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         EmailTemplate,
         MenuItem,
         Permission,
+        RecordType,
         SeedContext,
         SettingsField,
         Widget,
@@ -108,6 +109,15 @@ def portico_email_templates() -> Sequence[EmailTemplate]:
 
     Called once at start-up. Vendors may reword each one in the admin area; send one with
     ``await core.send_email(ctx, "quotes.sent", to=[...], context={...})``.
+    """
+
+
+@hookspec
+def portico_record_types() -> Sequence[RecordType]:
+    """Return the kinds of record the module owns (:class:`core.RecordType`), so the kernel's
+    shared services (documents, comments and attachments, discussions) can attach to them.
+
+    Called once at start-up. Keys are ``"<module>.<kind>"``, e.g. ``"quotes.quote"``.
     """
 
 

@@ -25,6 +25,7 @@ from core.declarations import (
     Manifest,
     MenuItem,
     Permission,
+    RecordType,
     SettingsField,
     Widget,
 )
@@ -132,6 +133,7 @@ class PluginSet:
     translations: Catalogs = field(default_factory=Catalogs)
     email_templates: dict[str, EmailTemplate] = field(default_factory=dict)
     activity_counters: list[ActivityCounter] = field(default_factory=list)
+    record_types: dict[str, RecordType] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -188,6 +190,12 @@ class PluginSet:
                 if template.key in self.email_templates:
                     raise PluginError(f"email template {template.key!r} is declared twice (again by {module!r})")
                 self.email_templates[template.key] = template
+        for module, kinds in self.call_each("portico_record_types"):
+            for kind in kinds or ():
+                kind = kind if kind.module else replace(kind, module=module)
+                if kind.key in self.record_types:
+                    raise PluginError(f"record type {kind.key!r} is declared twice (again by {module!r})")
+                self.record_types[kind.key] = kind
         for module, counters in self.call_each("portico_activity_counters"):
             self.activity_counters += [c if c.module else replace(c, module=module) for c in counters or ()]
         # The kernel's catalogs come first (it is ordered first), so its texts keep their wording.
@@ -202,11 +210,12 @@ class PluginSet:
         self._check_references()
 
     def _check_references(self) -> None:
-        declarations: list[MenuItem | Widget | ActionSource | ActivityCounter] = [
+        declarations: list[MenuItem | Widget | ActionSource | ActivityCounter | RecordType] = [
             *self.menu_items,
             *self.widgets,
             *self.action_sources,
             *self.activity_counters,
+            *self.record_types.values(),
         ]
         for decl in declarations:
             if decl.permission not in self.permissions:

@@ -29,6 +29,7 @@ from core import (
     MenuItem,
     Page,
     Permission,
+    RecordType,
     RequestContext,
     Widget,
     hookimpl,
@@ -78,6 +79,13 @@ async def _awaiting(ctx: RequestContext) -> list[ActionItem]:
 @hookimpl
 def portico_menu_items() -> list[MenuItem]:
     return [MenuItem("notes", "Notes", "/notes", "notes.view", order=50, badge=_count)]
+
+
+@hookimpl
+def portico_record_types() -> list[RecordType]:
+    return [
+        RecordType("notes.note", "Note", Note, "notes.view", url=lambda n: f"/notes/{n.id}", title=lambda n: n.title)
+    ]
 
 
 @hookimpl

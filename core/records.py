@@ -1,0 +1,32 @@
+"""Finding a plugin's record by its type key and id, as the user in front of us may see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.context import RequestContext
+from core.declarations import RecordType
+
+
+def record_type(ctx: RequestContext, key: str) -> RecordType | None:
+    """The declared type ``key`` if its module is on for this tenant and the user may see such records."""
+    kind = ctx.portico.plugins.record_types.get(key)
+    if kind is None or not ctx.state.is_enabled(kind.module) or not ctx.can(kind.permission):
+        return None
+    return kind
+
+
+async def load_record(ctx: RequestContext, key: str, record_id: int) -> tuple[RecordType, Any] | None:
+    """The record and its type, or None when it does not exist *for this user* (answer 404).
+
+    The query runs through the scoped session: another vendor's rows and, for a contact, rows of
+    accounts outside their own subtree are never found.
+    """
+    kind = record_type(ctx, key)
+    if kind is None or not 0 < record_id < 2**63:
+        return None
+    primary_key = kind.model.__mapper__.primary_key[0]
+    row = await ctx.db.scalar(select(kind.model).where(primary_key == record_id))
+    return (kind, row) if row is not None else None

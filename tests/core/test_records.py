@@ -1,0 +1,39 @@
+"""Record types: a plugin's record found by key and id only where the user may see it."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import get
+
+from core import CUSTOMER_USER, Ctx, load_record
+from core.accounts import scoped
+from core.db import Scope
+from tests.core import example_plugin
+from tests.core.example_plugin import Note
+
+
+@pytest.fixture
+def portico_extra_plugins():
+    return [example_plugin]
+
+
+async def test_load_record_respects_scope_and_permission(portal_factory, throwaway_plugin, customer_factory, db):
+    @get("/probe/{key:str}/{record_id:int}", opt={"permission": "core.dashboard"})
+    async def probe(ctx: Ctx, key: str, record_id: int) -> dict[str, str | None]:
+        found = await load_record(ctx, key, record_id)
+        return {"title": found[0].title(found[1]) if found else None}
+
+    portal = await portal_factory([example_plugin, throwaway_plugin("probe", portico_routes=lambda: [probe])])
+    parent = await customer_factory(portal.tenant, "Parent")
+    north = await customer_factory(portal.tenant, "North", parent)
+    south = await customer_factory(portal.tenant, "South", parent)
+    async with scoped(db, Scope(portal.tenant.id)):
+        mine, theirs = Note(customer_id=north.id, title="North note"), Note(customer_id=south.id, title="South note")
+        db.add_all([mine, theirs])
+        await db.commit()
+    client = await portal.client(await portal.user(CUSTOMER_USER, north))
+    response = await client.get(f"/probe/notes.note/{mine.id}")
+    assert response.json() == {"title": "North note"}, response.text[:300]
+    assert (await client.get(f"/probe/notes.note/{theirs.id}")).json() == {"title": None}  # sibling site
+    assert (await client.get(f"/probe/nope.kind/{mine.id}")).json() == {"title": None}
+    assert (await client.get(f"/probe/notes.note/{2**63}")).status_code == 404  # refused before the handler
