@@ -3,6 +3,7 @@
 See docs/plugins.md for the guide to writing a plugin.
 """
 
+from core.access import password_problem, send_invitation
 from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
 from core.context import Ctx, RequestContext
@@ -79,11 +80,13 @@ __all__ = [
     "hookimpl",
     "load_catalogs",
     "load_record",
+    "password_problem",
     "record_recent",
     "render",
     "safe_next",
     "scoped",
     "send_email",
+    "send_invitation",
     "set_scope",
     "utcnow",
 ]

@@ -12,9 +12,13 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from core.access import feature as access_feature
 from core.mail import feature as mail_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature,)
+FEATURES: tuple[ModuleType, ...] = (
+    mail_feature,
+    access_feature,
+)
 
 
 def gather(hook: str) -> list[Any]:
