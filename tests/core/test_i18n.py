@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import re
@@ -153,7 +154,9 @@ def kernel_msgids() -> dict[str, str]:
     for path in sorted(CORE.rglob("*")):
         if path.suffix in (".py", ".html") and "migrations" not in path.parts:
             for match in MSGID.finditer(path.read_text("utf-8")):
-                msgid = match.group(1) if match.group(1) is not None else match.group(2)
+                raw, quote = (match.group(1), '"') if match.group(1) is not None else (match.group(2), "'")
+                # The msgid is the string's value: "\n" in the source is a line break at run time.
+                msgid = ast.literal_eval(quote + raw + quote) if "\\" in raw else raw
                 found.setdefault(msgid, str(path.relative_to(CORE)))
     return found
 
