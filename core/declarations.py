@@ -126,7 +126,12 @@ SettingsKind = Literal["bool", "text", "textarea", "int", "choice", "multichoice
 
 @dataclass(frozen=True)
 class SettingsField:
-    """A per-tenant module setting, rendered in the module settings form and validated there."""
+    """A per-tenant module setting, rendered in the module settings form and validated there.
+
+    ``kind`` picks the input: "bool" (checkbox), "text", "textarea", "int" (whole number within
+    ``minimum``/``maximum`` when given), "choice" (one of ``choices``, value/label pairs) or
+    "multichoice" (any of them). Read the tenant's values with ``ctx.module_settings(module)``.
+    """
 
     key: str
     label: str
@@ -136,6 +141,8 @@ class SettingsField:
     choices: tuple[tuple[str, str], ...] = ()
     required: bool = False
     module: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from typing import Any
 
 from core.access import feature as access_feature
 from core.mail import feature as mail_feature
+from core.settings_admin import feature as settings_feature
 
 FEATURES: tuple[ModuleType, ...] = (
     mail_feature,
     access_feature,
+    settings_feature,
 )
 
 

@@ -1,7 +1,7 @@
 """A third party's plugin, written only against ``core``'s public API, used by the contract tests.
 
 It adds a model (customer-owned notes), routes (list, detail, create), a menu item with a
-badge, a dashboard widget, action items, permissions and demo data.
+badge, a dashboard widget, action items, permissions, settings fields and demo data.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from core import (
     Permission,
     RecordType,
     RequestContext,
+    SettingsField,
     Widget,
     hookimpl,
 )
@@ -38,6 +39,7 @@ from core import (
 manifest = Manifest(name="notes", label="Site notes", version="1.0.0", description="Notes per customer site.")
 templates = {
     "notes/list.html": """{% extends "core/base.html" %}{% block content %}<h1>Notes</h1>
+<p class="notes-greeting">{{ greeting }}</p>
 <ul>{% for n in notes %}<li class="note"><a href="/notes/{{ n.id }}">{{ n.title }}</a></li>{% endfor %}</ul>
 {% endblock %}""",
     "notes/detail.html": """{% extends "core/base.html" %}{% block content %}
@@ -77,6 +79,26 @@ async def _awaiting(ctx: RequestContext) -> list[ActionItem]:
 
 
 @hookimpl
+def portico_settings_fields() -> list[SettingsField]:
+    return [
+        SettingsField("greeting", "Text above the notes", default="Your notes", required=True),
+        SettingsField("per_page", "Notes per page", kind="int", default=50, required=True, minimum=1, maximum=500),
+        SettingsField(
+            "sort", "Sort notes by", kind="choice", default="new", choices=(("new", "Newest"), ("old", "Oldest"))
+        ),
+        SettingsField("allow_replies", "Customers may reply", kind="bool", default=True),
+        SettingsField(
+            "kinds",
+            "Kinds of note",
+            kind="multichoice",
+            default=["visit"],
+            choices=(("visit", "Site visit"), ("call", "Phone call"), ("mail", "Letter")),
+        ),
+        SettingsField("footer", "Text below the notes", kind="textarea", default="", help="Shown under the list."),
+    ]
+
+
+@hookimpl
 def portico_menu_items() -> list[MenuItem]:
     return [MenuItem("notes", "Notes", "/notes", "notes.view", order=50, badge=_count)]
 
@@ -103,8 +125,9 @@ class NotesController(Controller):
 
     @get("/", opt={"permission": "notes.view"})
     async def index(self, ctx: Ctx) -> Page:
-        notes = (await ctx.db.execute(select(Note).order_by(Note.id))).scalars().all()
-        return await core.render(ctx, "notes/list.html", notes=notes)
+        settings = ctx.module_settings("notes")
+        notes = (await ctx.db.execute(select(Note).order_by(Note.id).limit(settings["per_page"]))).scalars().all()
+        return await core.render(ctx, "notes/list.html", notes=notes, greeting=settings["greeting"])
 
     @get("/{note_id:int}", opt={"permission": "notes.view"})
     async def detail(self, ctx: Ctx, note_id: FromPath[int]) -> Page:
