@@ -97,7 +97,7 @@ async def publish(
         raise DocumentError(N_("Only the vendor's staff can send documents."))
     if not isinstance(record, kind.model):
         raise DocumentError(N_("That record is not a {label}."), label=kind.label)
-    chosen = list({person.id: person for person in recipients}.values())
+    chosen = sorted({p.id: p for p in recipients}.values(), key=lambda p: (p.display_name.lower(), p.id))
     if not chosen:
         raise DocumentError(N_("Choose at least one contact to send it to."))
     allowed = {person.id for person in await eligible_contacts(ctx, key, record)}
