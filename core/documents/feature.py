@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from litestar import Litestar
 from litestar.types import ControllerRouterHandler
 
 from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF, EmailTemplate, Permission
 from core.documents.pages import DocumentsController, SendDocumentController
 from core.documents.publishing import DEFAULT_EMAIL
+from core.documents.render import warm_up
 from core.documents.status import SEND_PERMISSION
 from core.i18n import N_
 
@@ -54,3 +56,8 @@ def portico_email_templates() -> Sequence[EmailTemplate]:
             ),
         )
     ]
+
+
+async def portico_startup(app: Litestar) -> None:
+    if app.state.portico.plugins.document_types:  # nothing to render without document types
+        warm_up()

@@ -12,7 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,17 +111,30 @@ def html_to_pdf_sync(html: str) -> tuple[bytes, int]:
 
 
 _pool: ProcessPoolExecutor | None = None
+_workers = DEFAULT_WORKERS
 
 
 def _executor() -> ProcessPoolExecutor:
     """The process pool, started on first use. One per Python process: it holds no tenant data,
     only idle interpreters, so apps built side by side (tests) share it safely."""
-    global _pool
+    global _pool, _workers
     if _pool is None:
-        workers = int(os.environ.get("PORTICO_PDF_WORKERS", "") or DEFAULT_WORKERS)
+        _workers = max(1, int(os.environ.get("PORTICO_PDF_WORKERS", "") or DEFAULT_WORKERS))
         # "spawn": a forked child would inherit the event loop, database connections and locks.
-        _pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(max_workers=_workers, mp_context=multiprocessing.get_context("spawn"))
     return _pool
+
+
+def _warm() -> None:
+    """Load WeasyPrint and the fonts in a worker, so the first PDF a vendor sends is not slow."""
+    html_to_pdf_sync("<p>.</p>")
+
+
+def warm_up() -> list[Future[None]]:
+    """Start the worker processes and warm them up in the background (called at app start-up);
+    returns at once. A worker takes a few seconds to start, which no request should wait for."""
+    pool = _executor()
+    return [pool.submit(_warm) for _ in range(_workers)]
 
 
 async def html_to_pdf(html: str) -> RenderedPdf:
