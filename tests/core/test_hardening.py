@@ -8,7 +8,7 @@ import pytest
 from litestar import Request, post
 from sqlalchemy import insert, select, text, update
 
-from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, Ctx, Manifest, Permission, Widget
+from core import CUSTOMER_USER, VENDOR_ADMIN, Ctx, Manifest, Permission, Widget
 from core.accounts import create_tenant, scoped, set_module_enabled
 from core.db import Scope, ScopeViolationError
 from core.models import ContactRequest, Customer, RolePermission, Tenant, User
