@@ -238,7 +238,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     upgrade(settings.database_url, plugins)
 
     async def work(db: AsyncSession) -> Any:
-        return await seed_demo(db, plugins)
+        from core.app import Portico
+
+        # The demo sends a few documents, which needs the portal's templates and file storage.
+        portico = Portico.build(settings, plugins=plugins)
+        try:
+            return await seed_demo(db, plugins, portico)
+        finally:
+            await portico.engine.dispose()
 
     logins = _with_db(settings, work)
     shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from core.access import feature as access_feature
+from core.documents import feature as documents_feature
 from core.mail import feature as mail_feature
 from core.settings_admin import feature as settings_feature
 
@@ -20,6 +21,7 @@ FEATURES: tuple[ModuleType, ...] = (
     mail_feature,
     access_feature,
     settings_feature,
+    documents_feature,
 )
 
 

@@ -1,7 +1,8 @@
 """A third party's plugin, written only against ``core``'s public API, used by the contract tests.
 
 It adds a model (customer-owned notes), routes (list, detail, create), a menu item with a
-badge, a dashboard widget, action items, permissions, settings fields and demo data.
+badge, a dashboard widget, action items, permissions, settings fields, a document type (a note's
+PDF, which a customer sees only once it was sent) and demo data: one note sent, the others not.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
-from sqlalchemy import String, func, select
+from sqlalchemy import String, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 import core
@@ -25,6 +26,7 @@ from core import (
     Base,
     Ctx,
     CustomerOwned,
+    DocumentType,
     Manifest,
     MenuItem,
     Page,
@@ -42,8 +44,12 @@ templates = {
 <p class="notes-greeting">{{ greeting }}</p>
 <ul>{% for n in notes %}<li class="note"><a href="/notes/{{ n.id }}">{{ n.title }}</a></li>{% endfor %}</ul>
 {% endblock %}""",
-    "notes/detail.html": """{% extends "core/base.html" %}{% block content %}
-<h1 class="note-title">{{ note.title }}</h1><p>{{ note.body }}</p>{% endblock %}""",
+    "notes/detail.html": """{% extends "core/base.html" %}
+{% from "core/documents/macros.html" import document_actions with context %}{% block content %}
+<h1 class="note-title">{{ note.title }}</h1>{{ document_actions(document) }}<p>{{ note.body }}</p>{% endblock %}""",
+    "notes/note_pdf.html": """{% extends "core/documents/base_pdf.html" %}
+{% block title %}{{ _("Note") }} {{ record.title }}{% endblock %}
+{% block content %}<p class="body">{{ body }}</p><p>{{ account }}</p>{% endblock %}""",
     "notes/widget.html": """<p class="note-count">{{ data.count }} notes</p>""",
 }
 
@@ -55,6 +61,8 @@ class Note(CustomerOwned, Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(String(2000), default="")
     needs_reply: Mapped[bool] = mapped_column(default=False)
+    # A customer's own notes are theirs at once; the vendor's reach customers only once sent.
+    from_vendor: Mapped[bool] = mapped_column(default=False)
 
 
 @hookimpl
@@ -65,16 +73,21 @@ def portico_permissions() -> list[Permission]:
     ]
 
 
+def _visible(ctx: RequestContext) -> Any:
+    """Customers see their own notes, and the vendor's once sent to them; staff see every note."""
+    return or_(Note.from_vendor.is_(False), core.published_filter(ctx, "notes.note", Note))
+
+
 async def _count(ctx: RequestContext) -> int | None:
-    return await ctx.db.scalar(select(func.count(Note.id))) or None
+    return await ctx.db.scalar(select(func.count(Note.id)).where(_visible(ctx))) or None
 
 
 async def _widget(ctx: RequestContext) -> dict[str, Any]:
-    return {"count": await ctx.db.scalar(select(func.count(Note.id)))}
+    return {"count": await ctx.db.scalar(select(func.count(Note.id)).where(_visible(ctx)))}
 
 
 async def _awaiting(ctx: RequestContext) -> list[ActionItem]:
-    rows = await ctx.db.execute(select(Note).where(Note.needs_reply.is_(True)).order_by(Note.id))
+    rows = await ctx.db.execute(select(Note).where(Note.needs_reply.is_(True), _visible(ctx)).order_by(Note.id))
     return [ActionItem(title=n.title, url=f"/notes/{n.id}", kind="note", detail="Reply needed") for n in rows.scalars()]
 
 
@@ -110,6 +123,26 @@ def portico_record_types() -> list[RecordType]:
     ]
 
 
+async def _note_pdf_context(ctx: RequestContext, note: Note) -> dict[str, Any]:
+    account = await ctx.db.get(core.Customer, note.customer_id)
+    return {"body": note.body, "account": account.name if account else ""}
+
+
+@hookimpl
+def portico_document_types() -> list[DocumentType]:
+    return [
+        DocumentType(
+            "notes.note",
+            "Note",
+            record_type="notes.note",
+            template="notes/note_pdf.html",
+            context=_note_pdf_context,
+            filename=lambda n: f"note-{n.id}.pdf",
+            permission="notes.view",
+        )
+    ]
+
+
 @hookimpl
 def portico_widgets() -> list[Widget]:
     return [Widget("notes", "Notes", "notes/widget.html", _widget, "notes.view", order=50)]
@@ -126,16 +159,21 @@ class NotesController(Controller):
     @get("/", opt={"permission": "notes.view"})
     async def index(self, ctx: Ctx) -> Page:
         settings = ctx.module_settings("notes")
-        notes = (await ctx.db.execute(select(Note).order_by(Note.id).limit(settings["per_page"]))).scalars().all()
+        notes = (
+            (await ctx.db.execute(select(Note).where(_visible(ctx)).order_by(Note.id).limit(settings["per_page"])))
+            .scalars()
+            .all()
+        )
         return await core.render(ctx, "notes/list.html", notes=notes, greeting=settings["greeting"])
 
     @get("/{note_id:int}", opt={"permission": "notes.view"})
     async def detail(self, ctx: Ctx, note_id: FromPath[int]) -> Page:
-        note = await ctx.db.get(Note, note_id)
+        note = await ctx.db.scalar(select(Note).where(Note.id == note_id, _visible(ctx)))
         if note is None:
             raise NotFoundException()
         await core.record_recent(ctx, title=note.title, url=f"/notes/{note.id}", kind="Note")
-        return await core.render(ctx, "notes/detail.html", note=note)
+        document = await core.document_status(ctx, "notes.note", note)
+        return await core.render(ctx, "notes/detail.html", note=note, document=document)
 
     @post("/", opt={"permission": "notes.add"})
     async def add(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
@@ -145,7 +183,8 @@ class NotesController(Controller):
         visible = await ctx.db.get(core.Customer, customer_id)
         if visible is None:
             raise NotFoundException("No such customer account.")
-        ctx.db.add(Note(customer_id=customer_id, title=form.get("title", "")[:200] or "Untitled"))
+        title = form.get("title", "")[:200] or "Untitled"
+        ctx.db.add(Note(customer_id=customer_id, title=title, from_vendor=ctx.user.is_staff))
         await ctx.db.commit()
         return Redirect("/notes")
 
@@ -166,5 +205,22 @@ def portico_routes() -> list[Any]:
 
 @hookimpl
 async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
-    for number, customer_id in enumerate((seed.parent_customer_id, *seed.site_customer_ids)):
-        db.add(Note(customer_id=customer_id, title=f"Note {number} of account {customer_id}", needs_reply=number == 1))
+    notes = [
+        Note(
+            customer_id=customer_id,
+            title=f"Note {number} of account {customer_id}",
+            needs_reply=number == 1,
+            from_vendor=True,
+        )
+        for number, customer_id in enumerate((seed.parent_customer_id, *seed.site_customer_ids))
+    ]
+    db.add_all(notes)
+    await db.flush()
+    if seed.portico is None or not seed.staff_user_ids:
+        return  # sending makes a PDF file, which needs the portal's storage
+    # The sites' notes are sent to everyone who may see them; the parent's note stays a draft.
+    ctx = await core.context_for(seed.portico, db, seed.tenant_id, seed.staff_user_ids[0])
+    for note in notes[1:]:
+        contacts = await core.eligible_contacts(ctx, "notes.note", note)
+        if contacts:
+            await core.publish(ctx, "notes.note", note, contacts, message="Here is the note for your site.")
