@@ -28,6 +28,7 @@ from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
+from core.notices import NoticeError, post_message
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
@@ -53,6 +54,7 @@ __all__ = [
     "CustomerOwned",
     "MailError",
     "Manifest",
+    "NoticeError",
     "MenuItem",
     "N_",
     "Page",
@@ -79,6 +81,7 @@ __all__ = [
     "hookimpl",
     "load_catalogs",
     "load_record",
+    "post_message",
     "record_recent",
     "render",
     "safe_next",

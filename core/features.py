@@ -13,8 +13,9 @@ from types import ModuleType
 from typing import Any
 
 from core.mail import feature as mail_feature
+from core.notices import feature as notices_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature,)
+FEATURES: tuple[ModuleType, ...] = (mail_feature, notices_feature)
 
 
 def gather(hook: str) -> list[Any]:

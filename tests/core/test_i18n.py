@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import re
@@ -154,6 +155,9 @@ def kernel_msgids() -> dict[str, str]:
         if path.suffix in (".py", ".html") and "migrations" not in path.parts:
             for match in MSGID.finditer(path.read_text("utf-8")):
                 msgid = match.group(1) if match.group(1) is not None else match.group(2)
+                if path.suffix == ".py" and "\\" in msgid:  # "\n" in Python source is a line break
+                    quote = '"' if match.group(1) is not None else "'"
+                    msgid = ast.literal_eval(quote + msgid + quote)
                 found.setdefault(msgid, str(path.relative_to(CORE)))
     return found
 
