@@ -43,6 +43,7 @@ from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
+from core.notices import NoticeError, post_message
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
@@ -71,6 +72,7 @@ __all__ = [
     "EmailTemplate",
     "MailError",
     "Manifest",
+    "NoticeError",
     "MenuItem",
     "N_",
     "Page",
@@ -108,6 +110,7 @@ __all__ = [
     "publication_history",
     "publish",
     "published_filter",
+    "post_message",
     "record_recent",
     "render",
     "safe_next",

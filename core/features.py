@@ -15,6 +15,7 @@ from typing import Any
 from core.access import feature as access_feature
 from core.documents import feature as documents_feature
 from core.mail import feature as mail_feature
+from core.notices import feature as notices_feature
 from core.settings_admin import feature as settings_feature
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -22,6 +23,7 @@ FEATURES: tuple[ModuleType, ...] = (
     access_feature,
     settings_feature,
     documents_feature,
+    notices_feature,
 )
 
 
