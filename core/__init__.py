@@ -24,6 +24,8 @@ from core.declarations import (
     SettingsField,
     Widget,
 )
+from core.discussions.listing import threads_for_record
+from core.discussions.seeding import seed_thread
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
@@ -83,7 +85,9 @@ __all__ = [
     "render",
     "safe_next",
     "scoped",
+    "seed_thread",
     "send_email",
     "set_scope",
+    "threads_for_record",
     "utcnow",
 ]

@@ -12,9 +12,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from core.discussions import feature as discussions_feature
 from core.mail import feature as mail_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature,)
+FEATURES: tuple[ModuleType, ...] = (mail_feature, discussions_feature)
 
 
 def gather(hook: str) -> list[Any]:
