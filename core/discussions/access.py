@@ -37,7 +37,7 @@ def visibility(ctx: RequestContext) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def visible_threads(ctx: RequestContext) -> Select[tuple[DiscussionThread]]:
+def visible_threads(ctx: RequestContext) -> Select[DiscussionThread]:
     return select(DiscussionThread).where(*visibility(ctx))
 
 

@@ -2,22 +2,67 @@
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import pytest_asyncio
+from litestar import get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from sqlalchemy import select
 
-from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF, Customer, Tenant, User
+import core
+from core import (
+    CUSTOMER_ADMIN,
+    CUSTOMER_USER,
+    VENDOR_ADMIN,
+    VENDOR_STAFF,
+    Ctx,
+    Customer,
+    Manifest,
+    Page,
+    Tenant,
+    User,
+    hookimpl,
+)
 from core.accounts import scoped
 from core.db import Scope
 from core.mail import OutboxMessage
 from tests.core import example_plugin
 
+# A second third-party plugin: a record page of the example plugin's notes with the discussions
+# macro on it, written the way docs/plugins.md shows.
+record_pages = types.ModuleType("record_pages")
+record_pages.manifest = Manifest(name="notepages", label="Note pages", version="1.0.0", depends=("notes",))
+record_pages.templates = {
+    "notepages/note.html": """{% extends "core/base.html" %}
+{% from "core/discussions/macros.html" import discussions_about with context %}
+{% block content %}<h1>{{ note.title }}</h1>{{ discussions_about(threads, "notes.note", note.id) }}{% endblock %}"""
+}
+
+
+@get("/notes/{note_id:int}/discussions", opt={"permission": "notes.view"})
+async def note_with_discussions(ctx: Ctx, note_id: FromPath[int]) -> Page:
+    found = await core.load_record(ctx, "notes.note", note_id)
+    if found is None:
+        raise NotFoundException()
+    threads = await core.threads_for_record(ctx, "notes.note", note_id)
+    return await core.render(ctx, "notepages/note.html", note=found[1], threads=threads)
+
+
+@hookimpl
+def _record_page_routes() -> list[Any]:
+    return [note_with_discussions]
+
+
+record_pages.portico_routes = _record_page_routes
+
 
 @pytest.fixture
 def portico_extra_plugins():
-    return [example_plugin]
+    return [example_plugin, record_pages]
 
 
 @dataclass
