@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.declarations import (
@@ -23,6 +24,7 @@ from core.discussions.pages import DiscussionsController
 from core.discussions.posting import REPLY_EMAIL
 from core.discussions.seeding import seed_thread
 from core.i18n import N_
+from core.models import User
 
 
 def portico_permissions() -> Sequence[Permission]:
@@ -70,25 +72,47 @@ def portico_email_templates() -> Sequence[EmailTemplate]:
 
 
 async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
-    """A conversation with the first site's contact, and an internal one among staff about them."""
-    if not seed.site_customer_ids or not seed.staff_user_ids or not seed.contact_user_ids:
+    """A conversation between a site's contact and staff, an internal thread about that site, and
+    a staff thread about another site (so each site has discussions of its own)."""
+    if not seed.staff_user_ids or not seed.contact_user_ids:
         return
-    site, staff, contact = seed.site_customer_ids[0], seed.staff_user_ids[0], seed.contact_user_ids[0]
+    contacts = {u.id: u for u in (await db.execute(select(User).where(User.id.in_(seed.contact_user_ids)))).scalars()}
+    # The thread's account is the contact's own: prefer a contact of a site over one of the parent.
+    contact = next(
+        (
+            contacts[i]
+            for i in seed.contact_user_ids
+            if i in contacts and contacts[i].customer_id in seed.site_customer_ids
+        ),
+        contacts.get(seed.contact_user_ids[0]),
+    )
+    if contact is None or contact.customer_id is None:
+        return
+    staff = seed.staff_user_ids[0]
     await seed_thread(
         db,
-        customer_id=site,
+        customer_id=contact.customer_id,
         subject="Delivery dates for the spring order",
         posts=[
-            (contact, "Could you confirm when the spring order ships? Our line restarts on the 14th."),
+            (contact.id, "Could you confirm when the spring order ships? Our line restarts on the 14th."),
             (staff, "The first half ships on the 10th, the rest a week later. I will send the tracking numbers."),
         ],
-        participant_ids=[contact, staff],
+        participant_ids=[contact.id, staff],
     )
     await seed_thread(
         db,
-        customer_id=site,
+        customer_id=contact.customer_id,
         subject="Credit check before releasing the spring order",
         posts=[(staff, "Their last two invoices were paid late; check the credit limit before we ship.")],
-        participant_ids=[staff, *seed.staff_user_ids[1:]],
+        participant_ids=list(seed.staff_user_ids),
         internal=True,
     )
+    other_sites = [site for site in seed.site_customer_ids if site != contact.customer_id]
+    if other_sites:
+        await seed_thread(
+            db,
+            customer_id=other_sites[-1],
+            subject="Site visit to plan the boiler replacement",
+            posts=[(staff, "Who can meet us on site next week to measure the boiler room?")],
+            participant_ids=list(seed.staff_user_ids),
+        )

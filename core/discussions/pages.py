@@ -51,7 +51,9 @@ def _first(form: dict[str, list[str]], key: str) -> str:
     return (form.get(key) or [""])[0]
 
 
-async def _prefilled_record(ctx: RequestContext, key: str, record_id: int | None) -> tuple[RecordLink, int | None] | None:
+async def _prefilled_record(
+    ctx: RequestContext, key: str, record_id: int | None
+) -> tuple[RecordLink, int | None] | None:
     """The record a "Start a discussion" link names, with its account, if this user may see it."""
     if not key or record_id is None:
         return None

@@ -143,5 +143,23 @@ def portico_routes() -> list[Any]:
 
 @hookimpl
 async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
-    for number, customer_id in enumerate((seed.parent_customer_id, *seed.site_customer_ids)):
-        db.add(Note(customer_id=customer_id, title=f"Note {number} of account {customer_id}", needs_reply=number == 1))
+    notes = [
+        Note(customer_id=customer_id, title=f"Note {number} of account {customer_id}", needs_reply=number == 1)
+        for number, customer_id in enumerate((seed.parent_customer_id, *seed.site_customer_ids))
+    ]
+    db.add_all(notes)
+    await db.flush()
+    # A discussion about a note, between the staff and the contacts of the note's account.
+    contacts = (await db.execute(select(core.User).where(core.User.id.in_(seed.contact_user_ids)))).scalars().all()
+    for note in notes:
+        people = [c.id for c in contacts if c.customer_id == note.customer_id]
+        if people and seed.staff_user_ids:
+            await core.seed_thread(
+                db,
+                customer_id=note.customer_id,
+                subject=f"Question about {note.title}",
+                posts=[(people[0], "Can someone look at this note?")],
+                participant_ids=[*people, seed.staff_user_ids[0]],
+                record=("notes.note", note.id),
+            )
+            break
