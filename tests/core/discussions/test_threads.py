@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from core import CUSTOMER_USER, VENDOR_ADMIN
 from core.discussions.models import DiscussionParticipant
+from core.models import Role, RolePermission
+from core.tenancy import bump_config_version
 from tests.core.discussions.conftest import recipients_of, reply_emails, start
 
 
@@ -165,8 +168,6 @@ async def test_only_participants_and_discussion_staff_see_a_thread(shop, login_a
         assert (await client.post(f"/discussions/{thread}/archive", {"archived": "1"})).status_code == 404
         assert "Only for Nora and staff" not in (await client.get("/discussions")).text
     other = await tenant_factory("rival", "Rival Parts")
-    from core import VENDOR_ADMIN
-
     rival_admin = await user_factory(other, VENDOR_ADMIN)
     rival = await login_as(rival_admin)
     assert (await rival.get(f"/discussions/{thread}")).status_code == 404
@@ -200,3 +201,16 @@ async def test_the_list_runs_the_same_queries_however_many_threads(shop, login_a
         page = await ada.get("/discussions")
     assert len(subjects(page.text)) == 10
     assert many.count == few.count
+
+
+async def test_a_contact_without_the_permission_has_no_discussions(shop, login_as, db):
+    role_id = await db.scalar(select(Role.id).where(Role.tenant_id == shop.tenant.id, Role.key == CUSTOMER_USER))
+    await db.execute(
+        delete(RolePermission).where(RolePermission.role_id == role_id, RolePermission.permission == "core.discussions")
+    )
+    await bump_config_version(db, shop.tenant.id)
+    await db.commit()
+    ned = await login_as(shop.ned)
+    assert (await ned.get("/discussions")).status_code == 403
+    assert (await ned.post("/discussions/new", {"subject": "x", "body": "y", "staff_group": "1"})).status_code == 403
+    assert 'data-menu="core.discussions"' not in (await ned.get("/")).text
