@@ -26,6 +26,8 @@ from core.declarations import (
     SettingsField,
     Widget,
 )
+from core.discussions.listing import threads_for_record
+from core.discussions.seeding import seed_thread
 from core.documents import (
     DocumentError,
     DocumentStatus,
@@ -115,8 +117,10 @@ __all__ = [
     "render",
     "safe_next",
     "scoped",
+    "seed_thread",
     "send_email",
     "send_invitation",
     "set_scope",
+    "threads_for_record",
     "utcnow",
 ]

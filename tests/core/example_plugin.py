@@ -216,6 +216,20 @@ async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
     ]
     db.add_all(notes)
     await db.flush()
+    # A discussion about a note, between the staff and the contacts of the note's account.
+    contacts = (await db.execute(select(core.User).where(core.User.id.in_(seed.contact_user_ids)))).scalars().all()
+    for note in notes:
+        people = [c.id for c in contacts if c.customer_id == note.customer_id]
+        if people and seed.staff_user_ids:
+            await core.seed_thread(
+                db,
+                customer_id=note.customer_id,
+                subject=f"Question about {note.title}",
+                posts=[(people[0], "Can someone look at this note?")],
+                participant_ids=[*people, seed.staff_user_ids[0]],
+                record=("notes.note", note.id),
+            )
+            break
     if seed.portico is None or not seed.staff_user_ids:
         return  # sending makes a PDF file, which needs the portal's storage
     # The sites' notes are sent to everyone who may see them; the parent's note stays a draft.
