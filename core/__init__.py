@@ -5,6 +5,16 @@ See docs/plugins.md for the guide to writing a plugin.
 
 from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
+from core.comments import (
+    RecordRef,
+    add_comment,
+    add_file,
+    list_comments,
+    list_files,
+    open_file,
+    store_comment,
+    store_file,
+)
 from core.context import Ctx, RequestContext
 from core.db import Base, CustomerOwned, Scope, TenantOwned, set_scope, utcnow
 from core.declarations import (
@@ -31,6 +41,7 @@ from core.models import Customer, Tenant, User
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
+from core.uploads import FileKind, sniff
 from core.version import __version__
 from core.web.forms import form_data, form_lists, safe_next
 from core.web.rendering import Page, render
@@ -50,6 +61,7 @@ __all__ = [
     "Ctx",
     "Customer",
     "EmailTemplate",
+    "FileKind",
     "CustomerOwned",
     "MailError",
     "Manifest",
@@ -58,6 +70,7 @@ __all__ = [
     "Page",
     "Permission",
     "Portico",
+    "RecordRef",
     "RecordType",
     "RequestContext",
     "Scope",
@@ -69,6 +82,8 @@ __all__ = [
     "User",
     "Widget",
     "__version__",
+    "add_comment",
+    "add_file",
     "create_app",
     "create_customer",
     "create_user",
@@ -77,13 +92,19 @@ __all__ = [
     "form_lists",
     "hash_password",
     "hookimpl",
+    "list_comments",
+    "list_files",
     "load_catalogs",
     "load_record",
+    "open_file",
     "record_recent",
     "render",
     "safe_next",
     "scoped",
     "send_email",
     "set_scope",
+    "sniff",
+    "store_comment",
+    "store_file",
     "utcnow",
 ]

@@ -201,6 +201,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.demo import DEMO_PASSWORD, seed_demo
     from core.migrate import upgrade
+    from core.storage import LocalStorage
 
     settings = _settings(args)
     _prepare_sqlite_dir(settings)
@@ -208,7 +209,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     upgrade(settings.database_url, plugins)
 
     async def work(db: AsyncSession) -> Any:
-        return await seed_demo(db, plugins)
+        return await seed_demo(db, plugins, LocalStorage(settings.files_path))
 
     logins = _with_db(settings, work)
     shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host

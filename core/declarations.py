@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from core.context import RequestContext
+    from core.storage import Storage
 
 CUSTOMER_ADMIN = "customer_admin"
 CUSTOMER_USER = "customer_user"
@@ -147,6 +148,8 @@ class SeedContext:
     site_customer_ids: tuple[int, ...]
     staff_user_ids: tuple[int, ...]
     contact_user_ids: tuple[int, ...]
+    #: Where demo files go (attachments, documents); None when the caller keeps no files.
+    storage: Storage | None = None
 
 
 @dataclass(frozen=True)

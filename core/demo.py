@@ -13,6 +13,7 @@ from core.db import Scope
 from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF, SeedContext
 from core.models import Tenant
 from core.plugins import PluginSet
+from core.storage import Storage
 
 DEMO_SLUG = "acme"
 DEMO_PASSWORD = "portico-demo"
@@ -35,7 +36,7 @@ PEOPLE = (
 )
 
 
-async def seed_demo(db: AsyncSession, plugins: PluginSet) -> list[DemoLogin]:
+async def seed_demo(db: AsyncSession, plugins: PluginSet, storage: Storage | None = None) -> list[DemoLogin]:
     """Drop the previous demo vendor (if any) and create it afresh; return the logins."""
     async with scoped(db, Scope.system()):
         old = await db.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
@@ -80,6 +81,7 @@ async def seed_demo(db: AsyncSession, plugins: PluginSet) -> list[DemoLogin]:
             site_customer_ids=tuple(s.id for s in sites),
             staff_user_ids=tuple(staff),
             contact_user_ids=tuple(contacts),
+            storage=storage,
         )
         for _name, result in plugins.call_each("portico_seed_demo", db=db, seed=seed):
             if inspect.isawaitable(result):

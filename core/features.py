@@ -12,9 +12,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from core.comments import feature as comments_feature
 from core.mail import feature as mail_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature,)
+FEATURES: tuple[ModuleType, ...] = (mail_feature, comments_feature)
 
 
 def gather(hook: str) -> list[Any]:

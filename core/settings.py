@@ -55,6 +55,8 @@ class Settings:
     login_max_failures_account: int = 5
     login_max_failures_address: int = 20
     login_window_minutes: int = 15
+    #: PORTICO_MAX_UPLOAD_MB: the largest file a person may upload (comments' attachments and the like).
+    max_upload_mb: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -89,6 +91,7 @@ class Settings:
             "PORTICO_LOGIN_MAX_FAILURES_ACCOUNT": "login_max_failures_account",
             "PORTICO_LOGIN_MAX_FAILURES_ADDRESS": "login_max_failures_address",
             "PORTICO_LOGIN_WINDOW_MINUTES": "login_window_minutes",
+            "PORTICO_MAX_UPLOAD_MB": "max_upload_mb",
         }.items():
             if env.get(var):
                 values[name] = int(env[var])

@@ -40,8 +40,13 @@ templates = {
     "notes/list.html": """{% extends "core/base.html" %}{% block content %}<h1>Notes</h1>
 <ul>{% for n in notes %}<li class="note"><a href="/notes/{{ n.id }}">{{ n.title }}</a></li>{% endfor %}</ul>
 {% endblock %}""",
-    "notes/detail.html": """{% extends "core/base.html" %}{% block content %}
-<h1 class="note-title">{{ note.title }}</h1><p>{{ note.body }}</p>{% endblock %}""",
+    "notes/detail.html": """{% extends "core/base.html" %}
+{% from "core/comments/macros.html" import comments_panel, files_panel with context %}
+{% block content %}
+<h1 class="note-title">{{ note.title }}</h1><p>{{ note.body }}</p>
+{{ comments_panel("notes.note", note.id) }}
+{{ files_panel("notes.note", note.id) }}
+{% endblock %}""",
     "notes/widget.html": """<p class="note-count">{{ data.count }} notes</p>""",
 }
 
@@ -141,7 +146,28 @@ def portico_routes() -> list[Any]:
     return [NotesController]
 
 
+DEMO_TEXT = b"Opening hours of the site: 6:00 to 22:00.\n"
+
+
 @hookimpl
 async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
     for number, customer_id in enumerate((seed.parent_customer_id, *seed.site_customer_ids)):
-        db.add(Note(customer_id=customer_id, title=f"Note {number} of account {customer_id}", needs_reply=number == 1))
+        note = Note(customer_id=customer_id, title=f"Note {number} of account {customer_id}", needs_reply=number == 1)
+        db.add(note)
+        await db.flush()
+        record = core.RecordRef.of("notes.note", note)
+        core.store_comment(db, record, body=f"Comment on note {note.id}", author_id=None, author_name="Site team")
+        if seed.storage is not None:
+            kind = core.sniff(DEMO_TEXT)
+            assert kind is not None
+            await core.store_file(
+                db,
+                seed.storage,
+                record,
+                data=DEMO_TEXT,
+                kind=kind,
+                name=f"hours-{note.id}.txt",
+                uploaded_by=None,
+                uploader_name="Site team",
+                visible_in_portal=True,
+            )

@@ -66,7 +66,9 @@ async def populate(db, portico, slug: str, word: str) -> Vendor:
         await person("parentbuyer", CUSTOMER_ADMIN, parent)
         north_contact = await person("northbuyer", CUSTOMER_ADMIN, north)
         south_contact = await person("southbuyer", CUSTOMER_USER, south)
-        seed = SeedContext(tenant.id, parent.id, (north.id, south.id), (admin.id,), (north_contact.id,))
+        seed = SeedContext(
+            tenant.id, parent.id, (north.id, south.id), (admin.id,), (north_contact.id,), storage=portico.storage
+        )
         for _name, result in portico.plugins.call_each("portico_seed_demo", db=db, seed=seed):
             if inspect.isawaitable(result):
                 await result
