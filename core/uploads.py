@@ -15,7 +15,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from core.i18n import N_
 from core.settings import Settings
 
 #: Room for the multipart framing and the other form fields around an uploaded file.
@@ -33,19 +32,19 @@ class FileKind:
     label: str
 
 
-PDF = FileKind("application/pdf", ".pdf", N_("PDF document"))
-PNG = FileKind("image/png", ".png", N_("PNG image"))
-JPEG = FileKind("image/jpeg", ".jpg", N_("JPEG image"))
-GIF = FileKind("image/gif", ".gif", N_("GIF image"))
-WEBP = FileKind("image/webp", ".webp", N_("WebP image"))
+PDF = FileKind("application/pdf", ".pdf", "PDF document")
+PNG = FileKind("image/png", ".png", "PNG image")
+JPEG = FileKind("image/jpeg", ".jpg", "JPEG image")
+GIF = FileKind("image/gif", ".gif", "GIF image")
+WEBP = FileKind("image/webp", ".webp", "WebP image")
 DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", "Word document")
-XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", N_("Excel workbook"))
+XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", "Excel workbook")
 PPTX = FileKind(
     "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx", "PowerPoint presentation"
 )
-ZIP = FileKind("application/zip", ".zip", N_("ZIP archive"))
-TEXT = FileKind("text/plain; charset=utf-8", ".txt", N_("Text file"))
-CSV = FileKind("text/csv; charset=utf-8", ".csv", N_("CSV table"))
+ZIP = FileKind("application/zip", ".zip", "ZIP archive")
+TEXT = FileKind("text/plain; charset=utf-8", ".txt", "Text file")
+CSV = FileKind("text/csv; charset=utf-8", ".csv", "CSV table")
 
 #: Other extensions a client's name may keep for a kind (``photo.jpeg`` stays ``photo.jpeg``).
 _SAME_KIND = {".jpeg": JPEG, ".jpe": JPEG, ".text": TEXT, ".log": TEXT, ".md": TEXT}
@@ -58,10 +57,11 @@ _MAGIC: tuple[tuple[bytes, FileKind], ...] = (
     (b"GIF89a", GIF),
 )
 # Office Open XML: the main part's name and its content type in [Content_Types].xml.
+_OOXML = "application/vnd.openxmlformats-officedocument."
 _OFFICE = (
-    ("word/document.xml", "wordprocessingml.document.main+xml", DOCX),
-    ("xl/workbook.xml", "spreadsheetml.sheet.main+xml", XLSX),
-    ("ppt/presentation.xml", "presentationml.presentation.main+xml", PPTX),
+    ("word/document.xml", _OOXML + "wordprocessingml.document.main+xml", DOCX),
+    ("xl/workbook.xml", _OOXML + "spreadsheetml.sheet.main+xml", XLSX),
+    ("ppt/presentation.xml", _OOXML + "presentationml.presentation.main+xml", PPTX),
 )
 _CONTENT_TYPES_MAX = 1024 * 1024
 # Markup a browser could render and run script in, wherever it sits in a "text" file.
