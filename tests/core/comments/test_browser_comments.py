@@ -17,6 +17,7 @@ from tests.core.comments import files
 from tests.core.example_plugin import Note
 
 pytestmark = pytest.mark.browser
+SHOTS = Path("/tmp/portico-shots")
 
 
 @pytest.fixture
@@ -72,6 +73,9 @@ async def test_contact_and_staff_share_comments_and_files_on_a_note(
     await staff_files.get_by_label("Show in the portal (the customer sees it)").check()
     await staff_files.get_by_role("button", name="Upload").click()
     await expect(staff_files.locator("li.file", has_text="new-bearing.pdf")).to_contain_text("Shown in the portal")
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await staff_page.screenshot(path=str(SHOTS / "comments-staff.png"), full_page=True)
 
     # The contact finds the drawing and downloads it.
     await page.reload()
