@@ -6,6 +6,16 @@ See docs/plugins.md for the guide to writing a plugin.
 from core.access import password_problem, send_invitation
 from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
+from core.comments import (
+    RecordRef,
+    add_comment,
+    add_file,
+    list_comments,
+    list_files,
+    open_file,
+    store_comment,
+    store_file,
+)
 from core.context import Ctx, RequestContext, context_for
 from core.db import Base, CustomerOwned, Scope, TenantOwned, set_scope, utcnow
 from core.declarations import (
@@ -49,6 +59,7 @@ from core.notices import NoticeError, post_message
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
+from core.uploads import FileKind, sniff
 from core.version import __version__
 from core.web.forms import form_data, form_lists, safe_next
 from core.web.rendering import Page, render
@@ -67,6 +78,8 @@ __all__ = [
     "Base",
     "Ctx",
     "Customer",
+    "EmailTemplate",
+    "FileKind",
     "CustomerOwned",
     "DocumentError",
     "DocumentStatus",
@@ -81,6 +94,7 @@ __all__ = [
     "Permission",
     "Portico",
     "Publication",
+    "RecordRef",
     "RecordType",
     "RequestContext",
     "Scope",
@@ -93,6 +107,8 @@ __all__ = [
     "Widget",
     "__version__",
     "context_for",
+    "add_comment",
+    "add_file",
     "create_app",
     "create_customer",
     "create_user",
@@ -113,6 +129,9 @@ __all__ = [
     "publish",
     "published_filter",
     "post_message",
+    "list_comments",
+    "list_files",
+    "open_file",
     "record_recent",
     "render",
     "safe_next",
@@ -122,5 +141,8 @@ __all__ = [
     "send_invitation",
     "set_scope",
     "threads_for_record",
+    "sniff",
+    "store_comment",
+    "store_file",
     "utcnow",
 ]

@@ -33,6 +33,7 @@ from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
 from core.tenancy import TenantStates
+from core.uploads import request_body_limit
 from core.version import __version__
 from core.web.access import (
     API_PREFIX,
@@ -133,7 +134,11 @@ def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> R
             {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
             status_code=exc.status_code,
         )
-    messages = {404: N_("There is nothing here."), 405: N_("That is not allowed here.")}
+    messages = {
+        404: N_("There is nothing here."),
+        405: N_("That is not allowed here."),
+        413: N_("That is more than this portal accepts in one go."),
+    }
     detail = (
         exc.detail if exc.detail and exc.detail != _default_detail(exc) else messages.get(exc.status_code, exc.detail)
     )
@@ -205,6 +210,8 @@ def create_app(
             ScopeViolationError: _handle_scope_violation,
             Exception: _handle_crash,
         },
+        # Room for one upload (PORTICO_MAX_UPLOAD_MB): Litestar refuses a larger body while reading it.
+        request_max_body_size=request_body_limit(portico.settings),
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State({"portico": portico}),

@@ -213,8 +213,15 @@ def _changed(obj: Any, attribute: str) -> bool:
 
 
 def _check_customer_visible(session: Session, scope: Scope, customer_id: int | None) -> None:
-    """The account must be this tenant's and, for a contact, theirs or one below it."""
+    """The account must be this tenant's and, for a contact, theirs or one below it.
+
+    A model may make ``customer_id`` optional for rows that belong to no account (comments on a
+    vendor-internal record): only staff may write those, and contacts never see them.
+    """
     from core.models import Customer
+
+    if customer_id is None and scope.customer_path is None:
+        return
 
     with session.no_autoflush:
         path = session.execute(

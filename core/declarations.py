@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from core.context import RequestContext
+    from core.storage import Storage
 
 CUSTOMER_ADMIN = "customer_admin"
 CUSTOMER_USER = "customer_user"
@@ -158,6 +159,11 @@ class SeedContext:
     #: files, such as sending documents, need its storage and templates. Build a context for
     #: them with ``await core.context_for(seed.portico, db, seed.tenant_id, user_id)``.
     portico: Any = None
+
+    @property
+    def storage(self) -> Storage | None:
+        """Where demo files go (attachments, documents); None when the caller keeps no files."""
+        return self.portico.storage if self.portico is not None else None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from core.access import feature as access_feature
+from core.comments import feature as comments_feature
 from core.discussions import feature as discussions_feature
 from core.documents import feature as documents_feature
 from core.mail import feature as mail_feature
@@ -26,6 +27,7 @@ FEATURES: tuple[ModuleType, ...] = (
     documents_feature,
     notices_feature,
     discussions_feature,
+    comments_feature,
 )
 
 

@@ -71,6 +71,8 @@ class Settings:
     mail_from: str = "portal@localhost"
     #: PORTICO_MAIL_WORKER: "app" (each web process delivers email too) or "off" (run `portico worker`).
     mail_worker: str = "app"
+    #: PORTICO_MAX_UPLOAD_MB: the largest file a person may upload (comments' attachments and the like).
+    max_upload_mb: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -113,6 +115,7 @@ class Settings:
             "PORTICO_LOGIN_WINDOW_MINUTES": "login_window_minutes",
             "PORTICO_PASSWORD_MIN_LENGTH": "password_min_length",
             "PORTICO_SMTP_PORT": "smtp_port",
+            "PORTICO_MAX_UPLOAD_MB": "max_upload_mb",
         }.items():
             if env.get(var):
                 values[name] = int(env[var])

@@ -28,3 +28,13 @@
     }
   });
 })();
+
+// htmx leaves 4xx answers unswapped; a panel marked data-swap-errors shows its refusal message
+// (an empty comment, a file too large or of a refused kind) in place.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if ((status === 400 || status === 413) && event.detail.elt.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -45,8 +45,13 @@ templates = {
 <ul>{% for n in notes %}<li class="note"><a href="/notes/{{ n.id }}">{{ n.title }}</a></li>{% endfor %}</ul>
 {% endblock %}""",
     "notes/detail.html": """{% extends "core/base.html" %}
-{% from "core/documents/macros.html" import document_actions with context %}{% block content %}
-<h1 class="note-title">{{ note.title }}</h1>{{ document_actions(document) }}<p>{{ note.body }}</p>{% endblock %}""",
+{% from "core/documents/macros.html" import document_actions with context %}
+{% from "core/comments/macros.html" import comments_panel, files_panel with context %}
+{% block content %}
+<h1 class="note-title">{{ note.title }}</h1>{{ document_actions(document) }}<p>{{ note.body }}</p>
+{{ comments_panel("notes.note", note.id) }}
+{{ files_panel("notes.note", note.id) }}
+{% endblock %}""",
     "notes/note_pdf.html": """{% extends "core/documents/base_pdf.html" %}
 {% block title %}{{ _("Note") }} {{ record.title }}{% endblock %}
 {% block content %}<p class="body">{{ body }}</p><p>{{ account }}</p>{% endblock %}""",
@@ -203,6 +208,9 @@ def portico_routes() -> list[Any]:
     return [NotesController]
 
 
+DEMO_TEXT = b"Opening hours of the site: 6:00 to 22:00.\n"
+
+
 @hookimpl
 async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
     notes = [
@@ -216,6 +224,23 @@ async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
     ]
     db.add_all(notes)
     await db.flush()
+    for note in notes:
+        record = core.RecordRef.of("notes.note", note)
+        core.store_comment(db, record, body=f"Comment on note {note.id}", author_id=None, author_name="Site team")
+        if seed.storage is not None:
+            kind = core.sniff(DEMO_TEXT)
+            assert kind is not None
+            await core.store_file(
+                db,
+                seed.storage,
+                record,
+                data=DEMO_TEXT,
+                kind=kind,
+                name=f"hours-{note.id}.txt",
+                uploaded_by=None,
+                uploader_name="Site team",
+                visible_in_portal=True,
+            )
     # A discussion about a note, between the staff and the contacts of the note's account.
     contacts = (await db.execute(select(core.User).where(core.User.id.in_(seed.contact_user_ids)))).scalars().all()
     for note in notes:

@@ -46,9 +46,9 @@ def test_secret_is_generated_once_and_kept(tmp_path):
 
 async def test_demo_seeding_calls_every_plugins_hook_and_refreshes(make_portico, db):
     portico = await make_portico([example_plugin])
-    logins = await seed_demo(db, portico.plugins)
+    logins = await seed_demo(db, portico.plugins, portico)
     assert {login.email for login in logins} >= {"admin@acme.example", "buyer@globex.example"}
-    await seed_demo(db, portico.plugins)  # a second run replaces the demo vendor
+    await seed_demo(db, portico.plugins, portico)  # a second run replaces the demo vendor
     tenant = await db.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
     async with scoped(db, Scope(tenant.id)):
         notes = (await db.execute(select(Note.title))).scalars().all()
