@@ -13,8 +13,9 @@ from types import ModuleType
 from typing import Any
 
 from core.mail import feature as mail_feature
+from core.people import feature as people_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature,)
+FEATURES: tuple[ModuleType, ...] = (mail_feature, people_feature)
 
 
 def gather(hook: str) -> list[Any]:
