@@ -28,6 +28,7 @@ from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
+from core.people import open_activity
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
@@ -79,6 +80,7 @@ __all__ = [
     "hookimpl",
     "load_catalogs",
     "load_record",
+    "open_activity",
     "record_recent",
     "render",
     "safe_next",
