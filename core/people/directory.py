@@ -171,7 +171,8 @@ async def add_person(ctx: RequestContext, values: PersonValues) -> User:
 
 async def update_person(ctx: RequestContext, person: User, values: PersonValues) -> None:
     """Save the edit; a changed role or account or a withdrawn login signs the person out."""
-    _refuse_self(ctx, person, values.role_id != person.role_id or not values.portal_access)
+    changes_own_reach = values.role_id != person.role_id or values.customer_id != person.customer_id
+    _refuse_self(ctx, person, changes_own_reach or not values.portal_access)
     signs_out = (
         values.role_id != person.role_id
         or values.customer_id != person.customer_id

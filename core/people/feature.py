@@ -83,7 +83,7 @@ async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
     north, south = seed.site_customer_ids[0], seed.site_customer_ids[-1]
     buyer = await create_user(
         db,
-        email=f"purchasing-{seed.tenant_id}@{north}.contacts.example",
+        email="paula.purchasing@globex.example",
         password=None,
         role=CUSTOMER_USER,
         customer_id=north,
@@ -94,7 +94,7 @@ async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
     buyer.portal_access = False
     former = await create_user(
         db,
-        email=f"former-{seed.tenant_id}@{south}.contacts.example",
+        email="felix.former@globex.example",
         password=None,
         role=CUSTOMER_USER,
         customer_id=south,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
@@ -134,6 +134,8 @@ class CustomersController(Controller):
     async def set_active(self, ctx: Ctx, customer_id: FromPath[int], request: Request[Any, Any, Any]) -> Redirect:
         customer = await self._customer(ctx, customer_id)
         form = await form_data(request)
+        if form.get("active") not in ("0", "1"):
+            raise ValidationException(N_("Say whether the account should be active (active=1) or not (active=0)."))
         active = form.get("active") == "1"
         count = await accounts.set_customer_active(ctx, customer, active)
         if active:

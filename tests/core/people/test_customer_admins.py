@@ -29,9 +29,7 @@ async def _only_users_may_be_assigned(db, tenant) -> None:
         await db.commit()
 
 
-async def test_a_customer_admin_sees_and_edits_only_their_subtree(
-    login_as, tenant, customer_factory, user_factory, db
-):
+async def test_a_customer_admin_sees_and_edits_only_their_subtree(login_as, tenant, customer_factory, user_factory, db):
     parent = await customer_factory(tenant, "Scoped Parent")
     north = await customer_factory(tenant, "Scoped North", parent)
     south = await customer_factory(tenant, "Scoped South", parent)

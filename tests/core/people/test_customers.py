@@ -169,6 +169,9 @@ async def test_deactivating_an_account_signs_out_the_contacts_of_it_and_its_site
     browser = await login_as(contact)
     assert await signed_in(browser)
     admin = await login_as(await user_factory(tenant, VENDOR_ADMIN))
+    unclear = await admin.post(f"/admin/customers/{parent.id}/active", {})
+    assert unclear.status_code == 400 and "Say whether the account should be active" in unclear.text
+    assert await signed_in(browser)
 
     response = await admin.post(f"/admin/customers/{parent.id}/active", {"active": "0"})
     assert response.status_code == 302
