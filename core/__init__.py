@@ -3,6 +3,7 @@
 See docs/plugins.md for the guide to writing a plugin.
 """
 
+from core.access import password_problem, send_invitation
 from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
 from core.context import Ctx, RequestContext
@@ -81,11 +82,13 @@ __all__ = [
     "load_catalogs",
     "load_record",
     "open_activity",
+    "password_problem",
     "record_recent",
     "render",
     "safe_next",
     "scoped",
     "send_email",
+    "send_invitation",
     "set_scope",
     "utcnow",
 ]

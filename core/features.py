@@ -12,10 +12,15 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from core.access import feature as access_feature
 from core.mail import feature as mail_feature
 from core.people import feature as people_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature, people_feature)
+FEATURES: tuple[ModuleType, ...] = (
+    mail_feature,
+    access_feature,
+    people_feature,
+)
 
 
 def gather(hook: str) -> list[Any]:

@@ -55,6 +55,8 @@ class Settings:
     login_max_failures_account: int = 5
     login_max_failures_address: int = 20
     login_window_minutes: int = 15
+    #: PORTICO_PASSWORD_MIN_LENGTH: the shortest password accepted when one is set.
+    password_min_length: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -89,6 +91,7 @@ class Settings:
             "PORTICO_LOGIN_MAX_FAILURES_ACCOUNT": "login_max_failures_account",
             "PORTICO_LOGIN_MAX_FAILURES_ADDRESS": "login_max_failures_address",
             "PORTICO_LOGIN_WINDOW_MINUTES": "login_window_minutes",
+            "PORTICO_PASSWORD_MIN_LENGTH": "password_min_length",
         }.items():
             if env.get(var):
                 values[name] = int(env[var])

@@ -1,7 +1,7 @@
 """portal access: a contact can be on file without a login
 
 Revision ID: 5d2f0c7a9b11
-Revises: 1c605e3bbc3b
+Revises: 8214458e4bc3
 Create Date: 2026-12-01 19:20:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5d2f0c7a9b11'
-down_revision = '1c605e3bbc3b'
+down_revision = '8214458e4bc3'
 branch_labels = None
 depends_on = None
 
