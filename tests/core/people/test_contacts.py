@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN
 from core.accounts import scoped
 from core.db import Scope
-from core.models import LoginAttempt, Role
+from core.models import LoginAttempt, OutboxMessage, Role
 from core.people.signins import describe_browser
 from core.testing import TEST_PASSWORD
 from tests.core.people.helpers import count_users, reload_user, sessions_of, signed_in
@@ -187,3 +189,37 @@ def test_browsers_are_named_the_way_people_say_them():
     assert describe_browser(mac) == "Safari 17 on macOS"
     assert describe_browser("curl/8.5.0") == "curl/8.5.0"
     assert describe_browser("") == ""
+
+
+async def test_an_invited_contact_chooses_a_password_and_signs_in(
+    login_as, tenant, customer_factory, user_factory, client_factory, db
+):
+    site = await customer_factory(tenant, "Invitation Site")
+    admin = await login_as(await user_factory(tenant, VENDOR_ADMIN))
+    created = await admin.post("/admin/contacts/", _contact(site.id, email="ivy@customer.test"))
+    person_id = int(created.headers["location"].rsplit("/", 1)[1])
+
+    assert (await admin.post(f"/admin/contacts/{person_id}/invite")).status_code == 302
+    async with scoped(db, Scope(tenant.id)):
+        message = await db.scalar(select(OutboxMessage).where(OutboxMessage.event == "core.invitation"))
+    assert message is not None and message.recipients == ["ivy@customer.test"]
+    link = re.search(r"https?://\S+(/invite/\S+)", message.text_body)
+    assert link is not None
+
+    guest = await client_factory(tenant.host or "acme.portal.test")
+    assert (await guest.get(link.group(1))).status_code == 200
+    await guest.post(link.group(1), {"password": "a quiet meadow at dawn", "password2": "a quiet meadow at dawn"})
+    await guest.login("ivy@customer.test", "a quiet meadow at dawn")
+    assert await signed_in(guest)
+
+
+async def test_no_invitation_for_someone_who_cannot_sign_in(login_as, tenant, customer_factory, user_factory, db):
+    site = await customer_factory(tenant, "No Invitation Site")
+    on_file = await user_factory(tenant, CUSTOMER_USER, site)
+    admin = await login_as(await user_factory(tenant, VENDOR_ADMIN))
+    await admin.post(f"/admin/contacts/{on_file.id}/remove-access")
+    await admin.post(f"/admin/contacts/{on_file.id}/invite")
+    page = (await admin.get(f"/admin/contacts/{on_file.id}")).text
+    assert "no invitation was sent" in page
+    async with scoped(db, Scope(tenant.id)):
+        assert await db.scalar(select(OutboxMessage.id)) is None
