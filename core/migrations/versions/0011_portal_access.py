@@ -1,7 +1,7 @@
 """portal access: a contact can be on file without a login
 
 Revision ID: 5d2f0c7a9b11
-Revises: 8214458e4bc3
+Revises: 9d1c5a0e7b21
 Create Date: 2026-12-01 19:20:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5d2f0c7a9b11'
-down_revision = '8214458e4bc3'
+down_revision = '9d1c5a0e7b21'
 branch_labels = None
 depends_on = None
 
