@@ -56,6 +56,7 @@ from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
 from core.notices import NoticeError, post_message
+from core.people import open_activity
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
@@ -124,6 +125,7 @@ __all__ = [
     "latest_publications",
     "load_catalogs",
     "load_record",
+    "open_activity",
     "password_problem",
     "publication_history",
     "publish",

@@ -86,7 +86,7 @@ async def authenticate(
     if ok and user is not None and user.customer_id is not None:
         customer = await db.get(Customer, user.customer_id)
         ok = customer is not None and customer.active
-    ok = ok and user is not None and user.active
+    ok = ok and user is not None and user.active and user.portal_access
     attempt.user_id = user.id if user else None
     attempt.success = ok
     await db.commit()

@@ -18,6 +18,7 @@ from core.discussions import feature as discussions_feature
 from core.documents import feature as documents_feature
 from core.mail import feature as mail_feature
 from core.notices import feature as notices_feature
+from core.people import feature as people_feature
 from core.settings_admin import feature as settings_feature
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -28,6 +29,7 @@ FEATURES: tuple[ModuleType, ...] = (
     notices_feature,
     discussions_feature,
     comments_feature,
+    people_feature,
 )
 
 

@@ -5,7 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, event, select, update
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,6 +134,8 @@ class User(TenantOwned, Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("core_customer.id"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("core_role.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Whether the person may sign in: a contact can be on file (for the vendor's records) without a login.
+    portal_access: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column()
 

@@ -20,8 +20,8 @@ RESET_EMAIL_INTERVAL = dt.timedelta(minutes=2)
 
 
 async def may_sign_in(ctx: RequestContext, user: User) -> bool:
-    """Active, and (for a contact) belonging to an active customer account."""
-    if not user.active:
+    """Active with portal access, and (for a contact) belonging to an active customer account."""
+    if not user.active or not user.portal_access:
         return False
     if user.customer_id is None:
         return True

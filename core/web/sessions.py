@@ -66,6 +66,7 @@ async def load_session(
         now - _aware(session.last_seen_at) > dt.timedelta(minutes=settings.session_idle_minutes)
         or now - _aware(session.created_at) > dt.timedelta(hours=settings.session_max_hours)
         or not user.active
+        or not user.portal_access
         or (customer is not None and not customer.active)
     )
     if expired:
