@@ -13,11 +13,13 @@ from types import ModuleType
 from typing import Any
 
 from core.access import feature as access_feature
+from core.imports import feature as imports_feature
 from core.mail import feature as mail_feature
 
 FEATURES: tuple[ModuleType, ...] = (
     mail_feature,
     access_feature,
+    imports_feature,
 )
 
 

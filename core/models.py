@@ -223,5 +223,11 @@ class ApiToken(TenantOwned, Base):
 # import of core.models registers every kernel table (migrations, test set-up).
 from core.access.models import UserToken  # noqa: E402
 from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402
+from core.imports.models import ImportJob  # noqa: E402
 
-__all__ = [name for name in dir() if name[:1].isupper()] + ["EmailTemplateOverride", "OutboxMessage", "UserToken"]
+__all__ = [name for name in dir() if name[:1].isupper()] + [
+    "EmailTemplateOverride",
+    "ImportJob",
+    "OutboxMessage",
+    "UserToken",
+]
