@@ -222,8 +222,8 @@ class ApiToken(TenantOwned, Base):
 # The kernel services keep their tables in their own packages; importing them here means one
 # import of core.models registers every kernel table (migrations, test set-up).
 from core.access.models import UserToken  # noqa: E402
-from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402
 from core.imports.models import ImportJob  # noqa: E402
+from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402
 
 __all__ = [name for name in dir() if name[:1].isupper()] + [
     "EmailTemplateOverride",

@@ -66,7 +66,7 @@ def read_rows(data: bytes) -> list[CsvRow]:
             raise CsvError(N_("The file is empty."))
         columns = [name.strip().lower() for name in header]
         _check_header(columns)
-        rows = []
+        rows: list[CsvRow] = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
