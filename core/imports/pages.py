@@ -110,7 +110,7 @@ class ImportController(Controller):
             )
             return await self._job_page(ctx, job, message, 400)
         await ctx.db.flush()
-        if await claim(ctx, job, skip):
+        if await claim(ctx, job, skip, len(report.good)):
             await ctx.db.commit()
             start(ctx, job.id)
         return Redirect(f"{self.path}/{job.id}")

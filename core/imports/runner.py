@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import update
 
 from core.access.links import send_invitation
-from core.accounts import create_user
+from core.accounts import AccountError, create_user
 from core.context import RequestContext
 from core.db import Scope, get_scope, set_scope, utcnow
 from core.i18n import N_
@@ -32,12 +32,13 @@ log = logging.getLogger("portico.imports")
 _tasks: set[asyncio.Task[None]] = set()
 
 
-async def claim(ctx: RequestContext, job: ImportJob, skip_bad: bool) -> bool:
-    """Mark a checked job queued; False when another request (a double click) got there first."""
+async def claim(ctx: RequestContext, job: ImportJob, skip_bad: bool, rows: int) -> bool:
+    """Mark a checked job queued to import ``rows`` rows; False when another request (a double
+    click) got there first."""
     result: Any = await ctx.db.execute(
         update(ImportJob)
         .where(ImportJob.id == job.id, ImportJob.state == CHECKED)
-        .values(state=QUEUED, skip_bad=skip_bad, done=0, failure=None)
+        .values(state=QUEUED, skip_bad=skip_bad, total=rows, done=0, failure=None)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)
@@ -80,7 +81,8 @@ async def run_job(portico: Portico, scope: Scope, job_id: int, request: Any = No
             await _import(ctx, job, progress)
     except Exception as exc:
         log.exception("import job %s failed", job_id)
-        await _fail(portico, scope.tenant_id, job_id, str(exc))
+        # A refusal of the domain reads well; a database error's text is for the log only.
+        await _fail(portico, scope.tenant_id, job_id, str(exc) if isinstance(exc, AccountError) else "")
     finally:
         progress.finish()
 
@@ -95,7 +97,8 @@ async def _import(ctx: RequestContext, job: ImportJob, progress: Progress) -> No
         job.failure = N_("Some rows have problems now: nothing was imported. Check the report again.")
         await ctx.db.commit()
         return
-    job.total = len(report.good)
+    # The job row is not touched again before the commit: on PostgreSQL the progress updates
+    # (another session) would wait for this transaction's row lock, and this one for them.
     for done, row in enumerate(report.good, start=1):
         user = await create_user(
             ctx.db,
@@ -111,7 +114,7 @@ async def _import(ctx: RequestContext, job: ImportJob, progress: Progress) -> No
         if row.invite:
             await send_invitation(ctx, user)
         await progress.report(done)
-    job.state, job.done, job.created = DONE, len(report.good), len(report.good)
+    job.state, job.total, job.done, job.created = DONE, len(report.good), len(report.good), len(report.good)
     job.skipped, job.errors, job.finished_at = len(report.bad), report.bad, utcnow()
     key, job.file_key = job.file_key, None
     await ctx.db.commit()  # the people, their invitations and the job's result together
@@ -125,7 +128,7 @@ async def _fail(portico: Portico, tenant_id: int, job_id: int, reason: str) -> N
         job = await db.get(ImportJob, job_id)
         if job is None:
             return
-        job.state, job.failure, job.finished_at = FAILED, reason[:300], utcnow()
+        job.state, job.failure, job.finished_at = FAILED, reason[:300] or None, utcnow()
         key, job.file_key = job.file_key, None
         await db.commit()
         if key:

@@ -253,3 +253,39 @@ async def test_the_check_costs_the_same_queries_for_5_or_200_rows(
             await client.get(f"{VENDOR}/{job_id}")
         counts.append(counter.count)
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
+
+
+async def test_the_background_run_checks_again_and_fails_cleanly(portico, login_as, user_factory, tenant, accounts, db):
+    from core.imports.models import ImportJob
+    from core.imports.runner import run_job
+
+    admin = await user_factory(tenant, VENDOR_ADMIN)
+    client = await login_as(admin)
+    csv = HEADER + "late@globex.test,,,,,Globex North,,yes\nkeen@globex.test,,,,,Globex North,,yes\n"
+    job_id = job_id_of(await upload(client, csv))
+
+    async def queue() -> ImportJob:
+        async with scoped(db, Scope(tenant.id)):
+            job = await db.get(ImportJob, job_id, populate_existing=True)
+            job.state = "queued"
+            await db.commit()
+        return job
+
+    # Someone registers one of the emails between the check and the run: nothing is imported.
+    await queue()
+    await user_factory(tenant, CUSTOMER_USER, accounts[1], email="late@globex.test")
+    await run_job(portico, Scope(tenant.id), job_id)
+    job = await job_of(db, tenant, job_id)
+    assert job.state == "checked" and job.errors[0]["problems"][0]["code"] == "registered"
+    page = (await client.get(f"{VENDOR}/{job_id}")).text
+    assert "Some rows have problems now: nothing was imported." in page
+    assert "keen@globex.test" not in await people(db, tenant)
+
+    # The stored file is gone (a lost disk): the job fails and says so, and nothing is written.
+    await portico.storage.delete(job.file_key)
+    await queue()
+    await run_job(portico, Scope(tenant.id), job_id)
+    assert "The import failed and nothing was imported." in await finished(client, VENDOR, job_id)
+    assert (await job_of(db, tenant, job_id)).state == "failed"
+    assert "keen@globex.test" not in await people(db, tenant)
+    assert await outbox(db, tenant) == []
