@@ -16,6 +16,7 @@ from core.access import feature as access_feature
 from core.comments import feature as comments_feature
 from core.discussions import feature as discussions_feature
 from core.documents import feature as documents_feature
+from core.imports import feature as imports_feature
 from core.mail import feature as mail_feature
 from core.notices import feature as notices_feature
 from core.people import feature as people_feature
@@ -30,6 +31,7 @@ FEATURES: tuple[ModuleType, ...] = (
     discussions_feature,
     comments_feature,
     people_feature,
+    imports_feature,
 )
 
 

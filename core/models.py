@@ -240,6 +240,7 @@ from core.access.models import UserToken
 from core.comments.models import Comment, RecordFile
 from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread
 from core.documents.models import Publication
+from core.imports.models import ImportJob
 from core.mail.models import EmailTemplateOverride, OutboxMessage
 from core.notices.models import Announcement, AnnouncementAudience, AnnouncementRead, Message, MessageRead
 
