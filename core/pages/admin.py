@@ -33,7 +33,8 @@ class ModulesController(Controller):
     @get("/")
     async def show(self, ctx: Ctx) -> Page:
         modules = [(p, ctx.state.is_enabled(p.name)) for p in ctx.portico.plugins.modules]
-        return await render(ctx, "core/admin/modules.html", modules=modules)
+        with_settings = {name for name, fields in ctx.portico.plugins.settings_fields.items() if fields}
+        return await render(ctx, "core/admin/modules.html", modules=modules, with_settings=with_settings)
 
     @post("/{module:str}")
     async def toggle(self, ctx: Ctx, module: FromPath[str], request: Request[Any, Any, Any]) -> Redirect:
