@@ -19,7 +19,7 @@ from core.dashboard import in_tenant_order, move_item
 from core.db import utcnow
 from core.i18n import N_, resolve_language
 from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
-from core.settings_admin.logo import IMAGE_TYPES, MAX_LOGO_BYTES, LogoError, check_logo, uploaded_logo
+from core.settings_admin.logo import IMAGE_TYPES, LogoError, check_logo, uploaded_logo
 from core.tenancy import bump_config_version
 from core.web.forms import form_data, form_lists
 from core.web.rendering import Page, render
@@ -33,7 +33,8 @@ class ModulesController(Controller):
     @get("/")
     async def show(self, ctx: Ctx) -> Page:
         modules = [(p, ctx.state.is_enabled(p.name)) for p in ctx.portico.plugins.modules]
-        return await render(ctx, "core/admin/modules.html", modules=modules)
+        with_settings = {name for name, fields in ctx.portico.plugins.settings_fields.items() if fields}
+        return await render(ctx, "core/admin/modules.html", modules=modules, with_settings=with_settings)
 
     @post("/{module:str}")
     async def toggle(self, ctx: Ctx, module: FromPath[str], request: Request[Any, Any, Any]) -> Redirect:
@@ -150,7 +151,6 @@ class BrandingController(Controller):
             errors=errors,
             date_formats=DATE_FORMATS,
             languages=LANGUAGES,
-            max_logo_bytes=MAX_LOGO_BYTES,
         )
 
     @get("/")
@@ -175,7 +175,7 @@ class BrandingController(Controller):
                 errors["logo_file"] = ctx._(str(refused))
         if errors:
             return await self._page(ctx, form, errors, status=400)
-        keep = old.logo_key and not form.get("remove_logo") and logo is None
+        keep = bool(old.logo_key) and not form.get("remove_logo") and logo is None
         values["logo_key"], values["logo_type"] = (old.logo_key, old.logo_type) if keep else ("", "")
         if logo is not None:
             values["logo_key"] = await ctx.storage.save(ctx.tenant.id, logo[0], suffix=IMAGE_TYPES[logo[1]])

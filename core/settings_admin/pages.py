@@ -48,17 +48,19 @@ class ModuleSettingsController(Controller):
             raise NotFoundException()
         return fields
 
+    def _label(self, ctx: Ctx, module: str) -> str:
+        plugin = ctx.portico.plugins.get(module)
+        return ctx._(plugin.manifest.label) if plugin else module
+
     async def _page(
         self, ctx: Ctx, module: str, values: dict[str, Any], errors: dict[str, str], status: int = 200
     ) -> Page:
-        plugin = ctx.portico.plugins.get(module)
-        assert plugin is not None
         return await render(
             ctx,
             "core/settings_admin/module_settings.html",
             status_code=status,
             module=module,
-            label=plugin.manifest.label,
+            label=self._label(ctx, module),
             fields=self._fields(ctx, module),
             values=values,
             errors=errors,
@@ -82,8 +84,7 @@ class ModuleSettingsController(Controller):
         # Keys no longer declared are kept: a plugin upgrade that brings a field back finds its value.
         row.settings = {**(row.settings or {}), **values}
         await bump_config_version(ctx.db, ctx.tenant.id)
-        label = ctx.portico.plugins.get(module).manifest.label  # type: ignore[union-attr]
-        flash(ctx.session, ctx._("Settings of {module} saved.", module=ctx._(label)))
+        flash(ctx.session, ctx._("Settings of {module} saved.", module=self._label(ctx, module)))
         await ctx.db.commit()
         return Redirect(f"/admin/modules/{module}/settings")
 

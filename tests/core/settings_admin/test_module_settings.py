@@ -42,6 +42,7 @@ async def _version(db, tenant) -> int:
 
 async def test_the_form_has_one_input_per_declared_field_with_defaults(client, tenant, user_factory):
     await client.login((await user_factory(tenant, VENDOR_ADMIN)).email)
+    assert f'<a href="{URL}" data-module-settings-link>' in (await client.get("/admin/modules")).text
     page = (await client.get(URL)).text
     assert 'name="greeting" type="text" value="Your notes"' in page
     assert 'name="per_page" type="number" step="1" value="50" min="1" max="500"' in page
