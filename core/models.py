@@ -221,13 +221,9 @@ class ApiToken(TenantOwned, Base):
 
 # The kernel services keep their tables in their own packages; importing them here means one
 # import of core.models registers every kernel table (migrations, test set-up).
-from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread  # noqa: E402
-from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402
+from core.access.models import UserToken  # noqa: E402, F401
+from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread  # noqa: E402, F401
+from core.documents.models import Publication  # noqa: E402, F401
+from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402, F401
 
-__all__ = [name for name in dir() if name[:1].isupper()] + [
-    "DiscussionParticipant",
-    "DiscussionPost",
-    "DiscussionThread",
-    "EmailTemplateOverride",
-    "OutboxMessage",
-]
+__all__ = [name for name in dir() if name[:1].isupper()]

@@ -1,7 +1,7 @@
 """discussions: threads, participants, posts
 
 Revision ID: 9d1c5a0e7b21
-Revises: 1c605e3bbc3b
+Revises: 7d0c5e1a9b21
 Create Date: 2026-12-01 19:40:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '9d1c5a0e7b21'
-down_revision = '1c605e3bbc3b'
+down_revision = '7d0c5e1a9b21'
 branch_labels = None
 depends_on = None
 
