@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from core.context import Ctx, RequestContext
 from core.discussions.access import STAFF, VIEW, load_thread, my_participation, sees_every_thread
+from core.discussions.forms import as_id, first, read_new_thread
 from core.discussions.listing import FILTERS, list_threads, record_links
 from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread
 from core.discussions.posting import (
@@ -20,11 +21,8 @@ from core.discussions.posting import (
     RecordLink,
     account_contacts,
     add_people,
-    check_account,
-    check_record,
     choose_people,
     clean_body,
-    clean_subject,
     discussion_staff,
     mark_read,
     parse_ids,
@@ -32,23 +30,13 @@ from core.discussions.posting import (
     staff_members,
     start_thread,
 )
-from core.i18n import N_
 from core.models import Customer, User
 from core.records import load_record
 from core.web.forms import form_data, form_lists
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
-Request_ = Request[Any, Any, Any]
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
-def _first(form: dict[str, list[str]], key: str) -> str:
-    return (form.get(key) or [""])[0]
+AnyRequest = Request[Any, Any, Any]
 
 
 async def _prefilled_record(
@@ -72,7 +60,7 @@ class DiscussionsController(Controller):
     opt = {"permission": VIEW}
 
     @get("/")
-    async def index(self, ctx: Ctx, request: Request_) -> Page:
+    async def index(self, ctx: Ctx, request: AnyRequest) -> Page:
         shown = request.query_params.get("show", "all")
         shown = shown if shown in FILTERS else "all"
         search = (request.query_params.get("q") or "")[:200]
@@ -133,10 +121,10 @@ class DiscussionsController(Controller):
         )
 
     @get("/new")
-    async def new(self, ctx: Ctx, request: Request_) -> Page:
+    async def new(self, ctx: Ctx, request: AnyRequest) -> Page:
         params = request.query_params
-        prefilled = await _prefilled_record(ctx, params.get("record") or "", _int(params.get("id")))
-        customer_id = _int(params.get("customer_id"))
+        prefilled = await _prefilled_record(ctx, params.get("record") or "", as_id(params.get("id")))
+        customer_id = as_id(params.get("customer_id"))
         record = None
         if prefilled is not None:
             record, owner = prefilled
@@ -145,51 +133,22 @@ class DiscussionsController(Controller):
         return await self._new_page(ctx, customer_id=customer_id, record=record, form=form, errors={})
 
     @post("/new")
-    async def create(self, ctx: Ctx, request: Request_) -> Page | Redirect:
-        assert ctx.user is not None
+    async def create(self, ctx: Ctx, request: AnyRequest) -> Page | Redirect:
         form = await form_lists(request)
-        errors: dict[str, str] = {}
-        record: RecordLink | None = None
-        customer_id = _int(_first(form, "customer_id"))
-        internal = _first(form, "internal") == "1" and sees_every_thread(ctx)
-        subject = body = ""
-        people: list[User] = []
-        try:
-            customer_id = await check_account(ctx, customer_id)
-        except DiscussionError as refused:
-            errors[refused.field] = ctx._(str(refused))
-            customer_id = None
-        for step in ("subject", "body", "record", "participants"):
-            try:
-                if step == "subject":
-                    subject = clean_subject(_first(form, "subject"))
-                elif step == "body":
-                    body = clean_body(_first(form, "body"))
-                elif customer_id is None:
-                    continue
-                elif step == "record" and _first(form, "record_type"):
-                    record_id = _int(_first(form, "record_id"))
-                    if record_id is None:
-                        raise DiscussionError(N_("That record cannot be found."), "record")
-                    record = await check_record(ctx, _first(form, "record_type"), record_id, customer_id)
-                elif step == "participants":
-                    people = await choose_people(
-                        ctx,
-                        customer_id,
-                        parse_ids(form.get("participant", [])),
-                        staff_group=ctx.is_contact and _first(form, "staff_group") == "1",
-                        internal=internal,
-                    )
-                    if ctx.is_contact and not people:
-                        raise DiscussionError(N_("Choose who takes part in the discussion."), "participants")
-            except DiscussionError as refused:
-                errors[refused.field] = ctx._(str(refused))
-        if errors or customer_id is None:
+        draft = await read_new_thread(ctx, form)
+        if draft.errors or draft.customer_id is None:
+            errors = {key: ctx._(msgid) for key, msgid in draft.errors.items()}
             return await self._new_page(
-                ctx, customer_id=customer_id, record=record, form=form, errors=errors, status=400
+                ctx, customer_id=draft.customer_id, record=draft.record, form=form, errors=errors, status=400
             )
         thread = await start_thread(
-            ctx, customer_id=customer_id, subject=subject, body=body, people=people, internal=internal, record=record
+            ctx,
+            customer_id=draft.customer_id,
+            subject=draft.subject,
+            body=draft.body,
+            people=draft.people,
+            internal=draft.internal,
+            record=draft.record,
         )
         flash(ctx.session, ctx._("Your discussion has started."))
         await ctx.db.commit()
@@ -281,7 +240,7 @@ class DiscussionsController(Controller):
         return await self._thread_page(ctx, thread, new_after=new_after)
 
     @post("/{thread_id:int}/reply")
-    async def reply(self, ctx: Ctx, thread_id: FromPath[int], request: Request_) -> Page | Redirect:
+    async def reply(self, ctx: Ctx, thread_id: FromPath[int], request: AnyRequest) -> Page | Redirect:
         thread = await self._thread(ctx, thread_id)
         form = await form_data(request)
         try:
@@ -294,7 +253,7 @@ class DiscussionsController(Controller):
         return Redirect(f"/discussions/{thread.id}")
 
     @post("/{thread_id:int}/participants")
-    async def add_participants(self, ctx: Ctx, thread_id: FromPath[int], request: Request_) -> Page | Redirect:
+    async def add_participants(self, ctx: Ctx, thread_id: FromPath[int], request: AnyRequest) -> Page | Redirect:
         thread = await self._thread(ctx, thread_id)
         form = await form_lists(request)
         try:
@@ -302,7 +261,7 @@ class DiscussionsController(Controller):
                 ctx,
                 thread.customer_id,
                 parse_ids(form.get("participant", [])),
-                staff_group=ctx.is_contact and _first(form, "staff_group") == "1",
+                staff_group=ctx.is_contact and first(form, "staff_group") == "1",
                 internal=thread.internal,
             )
         except DiscussionError as refused:
@@ -314,7 +273,7 @@ class DiscussionsController(Controller):
         return Redirect(f"/discussions/{thread.id}")
 
     @post("/{thread_id:int}/archive")
-    async def archive(self, ctx: Ctx, thread_id: FromPath[int], request: Request_) -> Redirect:
+    async def archive(self, ctx: Ctx, thread_id: FromPath[int], request: AnyRequest) -> Redirect:
         thread = await self._thread(ctx, thread_id)
         mine = await my_participation(ctx, thread.id)
         if mine is None:  # only participants have a list to archive it from
@@ -327,7 +286,7 @@ class DiscussionsController(Controller):
         return Redirect("/discussions" if archived else f"/discussions/{thread.id}")
 
     @post("/{thread_id:int}/internal", opt={"permission": STAFF})
-    async def internal(self, ctx: Ctx, thread_id: FromPath[int], request: Request_) -> Redirect:
+    async def internal(self, ctx: Ctx, thread_id: FromPath[int], request: AnyRequest) -> Redirect:
         thread = await self._thread(ctx, thread_id)
         thread.internal = (await form_data(request)).get("internal", "1") != "0"
         if thread.internal:

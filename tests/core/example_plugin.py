@@ -241,10 +241,10 @@ async def portico_seed_demo(db: Any, seed: core.SeedContext) -> None:
                 uploader_name="Site team",
                 visible_in_portal=True,
             )
-    # A discussion about a note, between the staff and the contacts of the note's account.
-    contacts = (await db.execute(select(core.User).where(core.User.id.in_(seed.contact_user_ids)))).scalars().all()
-    for note in notes:
-        people = [c.id for c in contacts if c.customer_id == note.customer_id]
+    # A discussion about a site's note, between the staff and the contacts of the note's account.
+    seeded = (await db.execute(select(core.User).where(core.User.id.in_(seed.contact_user_ids)))).scalars().all()
+    for note in notes[1:]:
+        people = [c.id for c in seeded if c.customer_id == note.customer_id]
         if people and seed.staff_user_ids:
             await core.seed_thread(
                 db,

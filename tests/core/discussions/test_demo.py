@@ -10,11 +10,10 @@ async def test_the_demo_has_discussions_for_each_kind_of_person(db, portico, cli
     await seed_demo(db, portico.plugins)
     north = await client_factory("acme.localhost")
     await north.login("north@globex.example", DEMO_PASSWORD)
-    assert subjects((await north.get("/discussions")).text) == ["Delivery dates for the spring order"]
-    buyer = await client_factory("acme.localhost")
-    await buyer.login("buyer@globex.example", DEMO_PASSWORD)
-    page = (await buyer.get("/discussions")).text
-    assert [s for s in subjects(page) if s.startswith("Question about Note 0")] and 'class="record-link"' in page
+    page = (await north.get("/discussions")).text
+    assert sorted(subjects(page))[0] == "Delivery dates for the spring order"
+    assert sorted(subjects(page))[1].startswith("Question about Note 1") and len(subjects(page)) == 2
+    assert 'class="record-link"' in page
     admin = await client_factory("acme.localhost")
     await admin.login("admin@acme.example", DEMO_PASSWORD)
     everything = (await admin.get("/discussions")).text

@@ -10,6 +10,7 @@ from core import CUSTOMER_USER, VENDOR_ADMIN
 from core.discussions.models import DiscussionParticipant
 from core.models import Role, RolePermission
 from core.tenancy import bump_config_version
+from core.testing import deliver_mail
 from tests.core.discussions.conftest import recipients_of, reply_emails, start
 
 
@@ -214,3 +215,21 @@ async def test_a_contact_without_the_permission_has_no_discussions(shop, login_a
     assert (await ned.get("/discussions")).status_code == 403
     assert (await ned.post("/discussions/new", {"subject": "x", "body": "y", "staff_group": "1"})).status_code == 403
     assert 'data-menu="core.discussions"' not in (await ned.get("/")).text
+
+
+async def test_reply_emails_arrive_over_smtp_to_everyone_but_the_author(shop, login_as, portico, smtp_server):
+    nora = await login_as(shop.nora)
+    thread = await start(nora, subject="Pump seals", participant=str(shop.ned.id), staff_group="1")
+    sam = await login_as(shop.sam)
+    await sam.post(f"/discussions/{thread}/reply", {"body": "New seals ship today.\nTracking follows."})
+    outcomes = await deliver_mail(portico)
+    assert outcomes and all(o.state == "sent" for o in outcomes)
+
+    [to_nora] = smtp_server.to(shop.nora.email)
+    assert to_nora["Subject"] == "Sam Staff wrote in “Pump seals”"
+    text = to_nora.get_body(("plain",)).get_content()
+    assert "New seals ship today. Tracking follows." in text and f"/discussions/{thread}" in text
+    assert to_nora["To"] == shop.nora.email  # one email each: nobody sees the others' addresses
+    assert [m["Subject"] for m in smtp_server.to(shop.sam.email)] == ["Nora North wrote in “Pump seals”"]
+    assert len(smtp_server.to(shop.ned.email)) == 2 and len(smtp_server.to(shop.ada.email)) == 2
+    assert smtp_server.to(shop.sid.email) == []
