@@ -207,7 +207,10 @@ class RecordType:
 
     ``model`` is the mapped class (loaded through the scoped session, so another vendor's or a
     sibling site's row is never found); ``permission`` is what a user needs to see such a record;
-    ``url`` and ``title`` give a record's detail page and display name.
+    ``url`` and ``title`` give a record's detail page and display name. ``visible(ctx)``, when
+    given, returns the WHERE clause a record must also pass for this user, the same one the
+    plugin's own pages use (e.g. ``published_filter`` for records customers see once sent), so
+    that comments, files and discussions never show a record the plugin itself would hide.
     """
 
     key: str
@@ -217,6 +220,7 @@ class RecordType:
     url: Callable[[Any], str]
     title: Callable[[Any], str]
     module: str = ""
+    visible: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select, true
 
 from core.context import RequestContext
 from core.declarations import RecordType
@@ -18,15 +18,22 @@ def record_type(ctx: RequestContext, key: str) -> RecordType | None:
     return kind
 
 
+def visible_records(ctx: RequestContext, kind: RecordType) -> Select[Any]:
+    """``SELECT`` of the records of ``kind`` this user may see: scoped, and the type's own filter."""
+    condition: ColumnElement[bool] = kind.visible(ctx) if kind.visible is not None else true()
+    return select(kind.model).where(condition)
+
+
 async def load_record(ctx: RequestContext, key: str, record_id: int) -> tuple[RecordType, Any] | None:
     """The record and its type, or None when it does not exist *for this user* (answer 404).
 
     The query runs through the scoped session: another vendor's rows and, for a contact, rows of
-    accounts outside their own subtree are never found.
+    accounts outside their own subtree are never found; nor are rows the type's ``visible``
+    filter hides from this user (a quote not sent yet).
     """
     kind = record_type(ctx, key)
     if kind is None or not 0 < record_id < 2**63:
         return None
     primary_key = kind.model.__mapper__.primary_key[0]
-    row = await ctx.db.scalar(select(kind.model).where(primary_key == record_id))
+    row = await ctx.db.scalar(visible_records(ctx, kind).where(primary_key == record_id))
     return (kind, row) if row is not None else None

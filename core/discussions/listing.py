@@ -14,7 +14,7 @@ from core.discussions.access import VIEW, visibility, visible_threads
 from core.discussions.models import DiscussionParticipant, DiscussionThread
 from core.discussions.posting import RecordLink
 from core.models import Customer
-from core.records import record_type
+from core.records import record_type, visible_records
 
 FILTERS = ("all", "unread", "archived")
 LIST_LIMIT = 200
@@ -112,7 +112,7 @@ async def record_links(ctx: RequestContext, threads: Iterable[DiscussionThread])
         if kind is None:
             continue
         primary_key = kind.model.__mapper__.primary_key[0]
-        rows = await ctx.db.execute(select(kind.model).where(primary_key.in_(list(by_record))))
+        rows = await ctx.db.execute(visible_records(ctx, kind).where(primary_key.in_(list(by_record))))
         for row in rows.scalars():
             record_id = getattr(row, primary_key.key)
             link = RecordLink(key, record_id, kind.title(row), kind.url(row))

@@ -124,7 +124,15 @@ def portico_menu_items() -> list[MenuItem]:
 @hookimpl
 def portico_record_types() -> list[RecordType]:
     return [
-        RecordType("notes.note", "Note", Note, "notes.view", url=lambda n: f"/notes/{n.id}", title=lambda n: n.title)
+        RecordType(
+            "notes.note",
+            "Note",
+            Note,
+            "notes.view",
+            url=lambda n: f"/notes/{n.id}",
+            title=lambda n: n.title,
+            visible=_visible,
+        )
     ]
 
 

@@ -29,11 +29,16 @@ async def test_load_record_respects_scope_and_permission(portal_factory, throwaw
     south = await customer_factory(portal.tenant, "South", parent)
     async with scoped(db, Scope(portal.tenant.id)):
         mine, theirs = Note(customer_id=north.id, title="North note"), Note(customer_id=south.id, title="South note")
-        db.add_all([mine, theirs])
+        # The vendor's note reaches the site only once sent: the type's own filter applies here too.
+        draft = Note(customer_id=north.id, title="Unsent draft", from_vendor=True)
+        db.add_all([mine, theirs, draft])
         await db.commit()
     client = await portal.client(await portal.user(CUSTOMER_USER, north))
     response = await client.get(f"/probe/notes.note/{mine.id}")
     assert response.json() == {"title": "North note"}, response.text[:300]
     assert (await client.get(f"/probe/notes.note/{theirs.id}")).json() == {"title": None}  # sibling site
     assert (await client.get(f"/probe/nope.kind/{mine.id}")).json() == {"title": None}
+    assert (await client.get(f"/probe/notes.note/{draft.id}")).json() == {"title": None}
+    staff = await portal.client(await portal.user("vendor_admin"))
+    assert (await staff.get(f"/probe/notes.note/{draft.id}")).json() == {"title": "Unsent draft"}
     assert (await client.get(f"/probe/notes.note/{2**63}")).status_code == 404  # refused before the handler

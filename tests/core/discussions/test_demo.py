@@ -7,7 +7,7 @@ from tests.core.discussions.test_threads import subjects
 
 
 async def test_the_demo_has_discussions_for_each_kind_of_person(db, portico, client_factory):
-    await seed_demo(db, portico.plugins)
+    await seed_demo(db, portico.plugins, portico)
     north = await client_factory("acme.localhost")
     await north.login("north@globex.example", DEMO_PASSWORD)
     page = (await north.get("/discussions")).text
