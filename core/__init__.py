@@ -3,9 +3,10 @@
 See docs/plugins.md for the guide to writing a plugin.
 """
 
+from core.access import password_problem, send_invitation
 from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
-from core.context import Ctx, RequestContext
+from core.context import Ctx, RequestContext, context_for
 from core.db import Base, CustomerOwned, Scope, TenantOwned, set_scope, utcnow
 from core.declarations import (
     CUSTOMER_ADMIN,
@@ -15,6 +16,7 @@ from core.declarations import (
     ActionItem,
     ActionSource,
     ActivityCounter,
+    DocumentType,
     EmailTemplate,
     Manifest,
     MenuItem,
@@ -23,6 +25,21 @@ from core.declarations import (
     SeedContext,
     SettingsField,
     Widget,
+)
+from core.discussions.listing import threads_for_record
+from core.discussions.seeding import seed_thread
+from core.documents import (
+    DocumentError,
+    DocumentStatus,
+    Publication,
+    document_status,
+    eligible_contacts,
+    is_published,
+    latest_publication,
+    latest_publications,
+    publication_history,
+    publish,
+    published_filter,
 )
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
@@ -50,8 +67,11 @@ __all__ = [
     "Base",
     "Ctx",
     "Customer",
-    "EmailTemplate",
     "CustomerOwned",
+    "DocumentError",
+    "DocumentStatus",
+    "DocumentType",
+    "EmailTemplate",
     "MailError",
     "Manifest",
     "NoticeError",
@@ -60,6 +80,7 @@ __all__ = [
     "Page",
     "Permission",
     "Portico",
+    "Publication",
     "RecordType",
     "RequestContext",
     "Scope",
@@ -71,22 +92,35 @@ __all__ = [
     "User",
     "Widget",
     "__version__",
+    "context_for",
     "create_app",
     "create_customer",
     "create_user",
+    "document_status",
+    "eligible_contacts",
     "flash",
     "form_data",
     "form_lists",
     "hash_password",
     "hookimpl",
+    "is_published",
+    "latest_publication",
+    "latest_publications",
     "load_catalogs",
     "load_record",
+    "password_problem",
+    "publication_history",
+    "publish",
+    "published_filter",
     "post_message",
     "record_recent",
     "render",
     "safe_next",
     "scoped",
+    "seed_thread",
     "send_email",
+    "send_invitation",
     "set_scope",
+    "threads_for_record",
     "utcnow",
 ]

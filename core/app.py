@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.context import RequestContext
 from core.db import ScopeViolationError, make_engine, make_sessionmaker
 from core.i18n import N_
+from core.mail.worker import BackgroundMailWorker
 from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
@@ -169,13 +170,19 @@ def create_app(
     portico = portico or Portico.build(settings, extra_plugins=extra_plugins)
     routers = [router for module, handlers in portico.plugins.routes for router in _routers_of(module, handlers)]
 
+    mail_worker = BackgroundMailWorker(portico) if portico.settings.mail_worker == "app" else None
+
     async def startup(app: Litestar) -> None:
+        if mail_worker is not None:
+            mail_worker.start()
         for name, result in portico.plugins.call_each("portico_startup", app=app):
             if inspect.isawaitable(result):
                 await result
             log.debug("plugin %s started", name)
 
     async def shutdown(app: Litestar) -> None:
+        if mail_worker is not None:
+            await mail_worker.stop()
         await portico.engine.dispose()
 
     app = Litestar(

@@ -1,4 +1,5 @@
-"""A vendor's look: portal name, logo, colours, texts, links and custom CSS."""
+"""A vendor's look: portal name, logo, colours, texts, links and custom CSS (checked in
+:mod:`core.settings_admin.css`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from core.i18n import LANGUAGES, Translator, english
+from core.settings_admin.css import check_custom_css
+from core.settings_admin.logo import logo_path
 
 DATE_FORMATS = {
     "%Y-%m-%d": "2026-03-31",
@@ -16,23 +19,6 @@ DATE_FORMATS = {
     "%b %d, %Y": "Mar 31, 2026",
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def sanitize_css(css: str) -> str:
-    """Custom CSS that cannot leave its ``<style>`` element or pull in script.
-
-    A ``<`` can only end the element (``</style>``) or start markup, and no valid CSS needs one
-    outside strings, so every ``<`` goes; so do ``@import`` and legacy script hooks.
-    """
-    # Backslash escapes could spell any of the words below, so they go; and the removals repeat
-    # until nothing changes, so "@imp@import;ort" cannot reassemble into "@import".
-    css = css.replace("<", "").replace("\x00", "").replace("\\", "")
-    while True:
-        cleaned = re.sub(r"@import[^;]*;?", "", css, flags=re.I)
-        cleaned = re.sub(r"expression\s*\(|javascript:|behavior\s*:|-moz-binding", "", cleaned, flags=re.I)
-        if cleaned == css:
-            return css.strip()
-        css = cleaned
 
 
 @dataclass(frozen=True)
@@ -49,12 +35,22 @@ class Branding:
     contact_email: str = ""
     contact_phone: str = ""
     contact_address: str = ""
+    #: An uploaded logo: its storage key and content type (it wins over ``logo_url``).
+    logo_key: str = ""
+    logo_type: str = ""
+
+    @property
+    def logo_src(self) -> str:
+        """The logo's address on pages: the uploaded one, else the address the vendor gave."""
+        return logo_path(self.logo_key) if self.logo_key else self.logo_url
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], default_name: str = "") -> Branding:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in (data or {}).items() if k in known}
         values["nav_links"] = tuple(tuple(link) for link in values.get("nav_links", ()))
+        # Saved CSS was checked, but "<" must never reach the <style> element, whatever the data says.
+        values["custom_css"] = str(values.get("custom_css", "")).replace("<", "")
         branding = cls(**values)
         if not branding.portal_name and default_name:
             branding = cls(**{**asdict(branding), "portal_name": default_name, "nav_links": branding.nav_links})
@@ -103,5 +99,8 @@ def validate_branding(form: dict[str, str], _: Translator = english) -> tuple[di
             break
         links.append([label.strip(), url])
     values["nav_links"] = links
-    values["custom_css"] = sanitize_css(form.get("custom_css", ""))[:20000]
+    css, problem = check_custom_css(form.get("custom_css", ""), _)
+    if problem:
+        errors["custom_css"] = problem
+    values["custom_css"] = css
     return values, errors

@@ -198,6 +198,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Deliver the outbox: on its own, beside web processes that run with PORTICO_MAIL_WORKER=off."""
+    import signal
+
+    from core.app import Portico
+    from core.mail.worker import MailWorker
+
+    settings = _settings(args)
+
+    async def run() -> int:
+        portico = Portico.build(settings)
+        worker = MailWorker(portico)
+        try:
+            if args.once:
+                outcomes = await worker.run_once()
+                sent = sum(1 for o in outcomes if o.state == "sent")
+                print(f"{sent} sent, {len(outcomes) - sent} not sent")
+                return 0
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            await worker.run(stop, interval=args.interval)
+            return 0
+        finally:
+            await portico.engine.dispose()
+
+    return asyncio.run(run())
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.demo import DEMO_PASSWORD, seed_demo
     from core.migrate import upgrade
@@ -208,7 +238,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     upgrade(settings.database_url, plugins)
 
     async def work(db: AsyncSession) -> Any:
-        return await seed_demo(db, plugins)
+        from core.app import Portico
+
+        # The demo sends a few documents, which needs the portal's templates and file storage.
+        portico = Portico.build(settings, plugins=plugins)
+        try:
+            return await seed_demo(db, plugins, portico)
+        finally:
+            await portico.engine.dispose()
 
     logins = _with_db(settings, work)
     shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
@@ -241,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="only create the database")
     demo.set_defaults(func=cmd_demo)
     with_server(with_db(sub.add_parser("serve", help="serve the portal"))).set_defaults(func=cmd_serve)
+
+    worker = with_db(sub.add_parser("worker", help="deliver queued email until stopped"))
+    worker.add_argument("--interval", type=float, default=5.0, help="seconds between looks at the outbox")
+    worker.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    worker.set_defaults(func=cmd_worker)
 
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     with_db(db.add_parser("upgrade", help="migrate to the newest schema")).set_defaults(func=cmd_db_upgrade)

@@ -112,3 +112,18 @@ class RequestContext:
 
 #: Annotation for a route handler's ``ctx`` parameter: ``async def page(self, ctx: Ctx)``.
 Ctx: TypeAlias = NamedDependency[RequestContext]
+
+
+async def context_for(portico: Portico, db: AsyncSession, tenant_id: int, user_id: int | None = None) -> RequestContext:
+    """A context outside any web request (demo data, a background job), for one tenant and,
+    if given, one of its users with their role's permissions. ``db`` must be scoped to the tenant.
+    """
+    tenant = await db.get(Tenant, tenant_id)
+    if tenant is None:
+        raise LookupError(f"no tenant {tenant_id}")
+    state = await portico.states.get(db, tenant)
+    user = await db.get(User, user_id) if user_id is not None else None
+    if user_id is not None and user is None:
+        raise LookupError(f"no user {user_id} in tenant {tenant_id}")
+    permissions = state.permissions_of(user.role_id) if user else frozenset()
+    return RequestContext(portico=portico, db=db, tenant=tenant, state=state, user=user, permissions=permissions)

@@ -38,6 +38,15 @@ def in_tenant_order(ctx: RequestContext, widgets: list[Widget]) -> list[Widget]:
     return sorted(widgets, key=lambda w: (rank.get(w.key, len(rank)), w.order, w.title))
 
 
+def move_item(keys: list[str], key: str, step: int) -> list[str]:
+    """``keys`` with ``key`` moved ``step`` places (-1: up, 1: down), staying within the list."""
+    keys = list(keys)
+    here = keys.index(key)
+    there = min(max(here + step, 0), len(keys) - 1)
+    keys.insert(there, keys.pop(here))
+    return keys
+
+
 async def load_cards(ctx: RequestContext) -> list[Card]:
     """Await each visible widget's loader; a failing widget becomes an error card, logged."""
     cards = []

@@ -126,7 +126,12 @@ SettingsKind = Literal["bool", "text", "textarea", "int", "choice", "multichoice
 
 @dataclass(frozen=True)
 class SettingsField:
-    """A per-tenant module setting, rendered in the module settings form and validated there."""
+    """A per-tenant module setting, rendered in the module settings form and validated there.
+
+    ``kind`` picks the input: "bool" (checkbox), "text", "textarea", "int" (whole number within
+    ``minimum``/``maximum`` when given), "choice" (one of ``choices``, value/label pairs) or
+    "multichoice" (any of them). Read the tenant's values with ``ctx.module_settings(module)``.
+    """
 
     key: str
     label: str
@@ -136,6 +141,8 @@ class SettingsField:
     choices: tuple[tuple[str, str], ...] = ()
     required: bool = False
     module: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,10 @@ class SeedContext:
     site_customer_ids: tuple[int, ...]
     staff_user_ids: tuple[int, ...]
     contact_user_ids: tuple[int, ...]
+    #: The portal being seeded (a :class:`core.Portico`), when there is one: services that make
+    #: files, such as sending documents, need its storage and templates. Build a context for
+    #: them with ``await core.context_for(seed.portico, db, seed.tenant_id, user_id)``.
+    portico: Any = None
 
 
 @dataclass(frozen=True)
@@ -199,4 +210,33 @@ class RecordType:
     permission: str
     url: Callable[[Any], str]
     title: Callable[[Any], str]
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A PDF the vendor sends to a customer for one kind of record (a quote, an invoice).
+
+    Until it is sent, a customer does not see the record at all (see
+    ``core.documents.published_filter``); sending renders ``template`` (a Jinja template that
+    extends ``core/documents/base_pdf.html``) with the dict ``context`` returns, stores that PDF
+    as a snapshot, emails it to the chosen contacts and from then on lets them open the record
+    and download exactly that snapshot. Sending again makes a new version.
+
+    ``record_type`` is the key of a :class:`RecordType` whose model is customer-owned.
+    ``context`` is awaited as ``context(ctx, record)``; ``filename(record)`` names the PDF
+    (``"quote-1042.pdf"``). ``permission`` is what a contact needs to see and download it.
+    ``email_template`` is the key of an :class:`EmailTemplate` for the email that carries it
+    (default: the kernel's ``"core.document_sent"``, given ``document_label``, ``record_title``,
+    ``message`` and ``link``).
+    """
+
+    key: str
+    label: str
+    record_type: str
+    template: str
+    context: Callable[[RequestContext, Any], Awaitable[dict[str, Any]]]
+    filename: Callable[[Any], str]
+    permission: str
+    email_template: str = ""
     module: str = ""

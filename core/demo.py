@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,8 +36,11 @@ PEOPLE = (
 )
 
 
-async def seed_demo(db: AsyncSession, plugins: PluginSet) -> list[DemoLogin]:
-    """Drop the previous demo vendor (if any) and create it afresh; return the logins."""
+async def seed_demo(db: AsyncSession, plugins: PluginSet, portico: Any = None) -> list[DemoLogin]:
+    """Drop the previous demo vendor (if any) and create it afresh; return the logins.
+
+    With ``portico`` (the app being seeded) plugins can also make files, such as sent documents.
+    """
     async with scoped(db, Scope.system()):
         old = await db.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if old is not None:
@@ -80,6 +84,7 @@ async def seed_demo(db: AsyncSession, plugins: PluginSet) -> list[DemoLogin]:
             site_customer_ids=tuple(s.id for s in sites),
             staff_user_ids=tuple(staff),
             contact_user_ids=tuple(contacts),
+            portico=portico,
         )
         for _name, result in plugins.call_each("portico_seed_demo", db=db, seed=seed):
             if inspect.isawaitable(result):

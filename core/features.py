@@ -12,10 +12,21 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from core.access import feature as access_feature
+from core.discussions import feature as discussions_feature
+from core.documents import feature as documents_feature
 from core.mail import feature as mail_feature
 from core.notices import feature as notices_feature
+from core.settings_admin import feature as settings_feature
 
-FEATURES: tuple[ModuleType, ...] = (mail_feature, notices_feature)
+FEATURES: tuple[ModuleType, ...] = (
+    mail_feature,
+    access_feature,
+    settings_feature,
+    documents_feature,
+    notices_feature,
+    discussions_feature,
+)
 
 
 def gather(hook: str) -> list[Any]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.declarations import (
         ActionSource,
         ActivityCounter,
+        DocumentType,
         EmailTemplate,
         MenuItem,
         Permission,
@@ -118,6 +119,16 @@ def portico_record_types() -> Sequence[RecordType]:
     shared services (documents, comments and attachments, discussions) can attach to them.
 
     Called once at start-up. Keys are ``"<module>.<kind>"``, e.g. ``"quotes.quote"``.
+    """
+
+
+@hookspec
+def portico_document_types() -> Sequence[DocumentType]:
+    """Return the PDFs the module sends to customers (:class:`core.DocumentType`).
+
+    Called once at start-up. Each names the record type it is made from, its Jinja template and
+    context builder; publish one with ``await core.publish(ctx, "quotes.quote", quote,
+    recipients=[...])``. Keys are ``"<module>.<kind>"``, e.g. ``"quotes.quote"``.
     """
 
 

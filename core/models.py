@@ -221,21 +221,10 @@ class ApiToken(TenantOwned, Base):
 
 # The kernel services keep their tables in their own packages; importing them here means one
 # import of core.models registers every kernel table (migrations, test set-up).
-from core.mail.models import EmailTemplateOverride, OutboxMessage  # noqa: E402
-from core.notices.models import (  # noqa: E402
-    Announcement,
-    AnnouncementAudience,
-    AnnouncementRead,
-    Message,
-    MessageRead,
-)
+from core.access.models import UserToken
+from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread
+from core.documents.models import Publication
+from core.mail.models import EmailTemplateOverride, OutboxMessage
+from core.notices.models import Announcement, AnnouncementAudience, AnnouncementRead, Message, MessageRead
 
-__all__ = [name for name in dir() if name[:1].isupper()] + [
-    "Announcement",
-    "AnnouncementAudience",
-    "AnnouncementRead",
-    "EmailTemplateOverride",
-    "Message",
-    "MessageRead",
-    "OutboxMessage",
-]
+__all__ = [name for name in dir() if name[:1].isupper()]

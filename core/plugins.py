@@ -21,6 +21,7 @@ from core import hookspecs
 from core.declarations import (
     ActionSource,
     ActivityCounter,
+    DocumentType,
     EmailTemplate,
     Manifest,
     MenuItem,
@@ -134,6 +135,7 @@ class PluginSet:
     email_templates: dict[str, EmailTemplate] = field(default_factory=dict)
     activity_counters: list[ActivityCounter] = field(default_factory=list)
     record_types: dict[str, RecordType] = field(default_factory=dict)
+    document_types: dict[str, DocumentType] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -196,6 +198,12 @@ class PluginSet:
                 if kind.key in self.record_types:
                     raise PluginError(f"record type {kind.key!r} is declared twice (again by {module!r})")
                 self.record_types[kind.key] = kind
+        for module, documents in self.call_each("portico_document_types"):
+            for document in documents or ():
+                document = document if document.module else replace(document, module=module)
+                if document.key in self.document_types:
+                    raise PluginError(f"document type {document.key!r} is declared twice (again by {module!r})")
+                self.document_types[document.key] = document
         for module, counters in self.call_each("portico_activity_counters"):
             self.activity_counters += [c if c.module else replace(c, module=module) for c in counters or ()]
         # The kernel's catalogs come first (it is ordered first), so its texts keep their wording.
@@ -210,12 +218,13 @@ class PluginSet:
         self._check_references()
 
     def _check_references(self) -> None:
-        declarations: list[MenuItem | Widget | ActionSource | ActivityCounter | RecordType] = [
+        declarations: list[MenuItem | Widget | ActionSource | ActivityCounter | RecordType | DocumentType] = [
             *self.menu_items,
             *self.widgets,
             *self.action_sources,
             *self.activity_counters,
             *self.record_types.values(),
+            *self.document_types.values(),
         ]
         for decl in declarations:
             if decl.permission not in self.permissions:
@@ -223,6 +232,29 @@ class PluginSet:
                     f"plugin {decl.module!r} declares {type(decl).__name__} {decl.key!r} with "
                     f"unknown permission {decl.permission!r}"
                 )
+        for document in self.document_types.values():
+            self._check_document_type(document)
+
+    def _check_document_type(self, document: DocumentType) -> None:
+        from core.db import CustomerOwned
+
+        kind = self.record_types.get(document.record_type)
+        if kind is None:
+            raise PluginError(
+                f"plugin {document.module!r} declares DocumentType {document.key!r} for unknown record type "
+                f"{document.record_type!r}"
+            )
+        if not issubclass(kind.model, CustomerOwned):
+            raise PluginError(
+                f"plugin {document.module!r} declares DocumentType {document.key!r} for {kind.key!r}, whose "
+                "model is not customer-owned: a document is sent to one customer account"
+            )
+        email = document.email_template or "core.document_sent"
+        if email not in self.email_templates:
+            raise PluginError(
+                f"plugin {document.module!r} declares DocumentType {document.key!r} with unknown email template "
+                f"{email!r}"
+            )
 
 
 def _manifest_of(name: str, obj: Any) -> Manifest:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA_DIR = Path(".portico")
+SMTP_SECURITY = ("none", "starttls", "ssl")
+MAIL_WORKER = ("app", "off")
 
 
 def _bool(value: str) -> bool:
@@ -55,6 +57,20 @@ class Settings:
     login_max_failures_account: int = 5
     login_max_failures_address: int = 20
     login_window_minutes: int = 15
+    #: PORTICO_PASSWORD_MIN_LENGTH: the shortest password accepted when one is set.
+    password_min_length: int = 10
+    #: PORTICO_SMTP_HOST / PORTICO_SMTP_PORT: the SMTP server that delivers the outbox.
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    #: PORTICO_SMTP_USERNAME / PORTICO_SMTP_PASSWORD: sign in to the SMTP server when set.
+    smtp_username: str = ""
+    smtp_password: str = ""
+    #: PORTICO_SMTP_SECURITY: none, starttls or ssl (TLS from the first byte, usually port 465).
+    smtp_security: str = "none"
+    #: PORTICO_MAIL_FROM: the sender address; the vendor's portal name is its display name.
+    mail_from: str = "portal@localhost"
+    #: PORTICO_MAIL_WORKER: "app" (each web process delivers email too) or "off" (run `portico worker`).
+    mail_worker: str = "app"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -65,6 +81,12 @@ class Settings:
             "PORTICO_SECRET_KEY": "secret_key",
             "PORTICO_DEFAULT_TENANT": "default_tenant",
             "PORTICO_BASE_DOMAIN": "base_domain",
+            "PORTICO_SMTP_HOST": "smtp_host",
+            "PORTICO_SMTP_USERNAME": "smtp_username",
+            "PORTICO_SMTP_PASSWORD": "smtp_password",
+            "PORTICO_SMTP_SECURITY": "smtp_security",
+            "PORTICO_MAIL_FROM": "mail_from",
+            "PORTICO_MAIL_WORKER": "mail_worker",
         }
         for var, name in text.items():
             if env.get(var):
@@ -89,6 +111,8 @@ class Settings:
             "PORTICO_LOGIN_MAX_FAILURES_ACCOUNT": "login_max_failures_account",
             "PORTICO_LOGIN_MAX_FAILURES_ADDRESS": "login_max_failures_address",
             "PORTICO_LOGIN_WINDOW_MINUTES": "login_window_minutes",
+            "PORTICO_PASSWORD_MIN_LENGTH": "password_min_length",
+            "PORTICO_SMTP_PORT": "smtp_port",
         }.items():
             if env.get(var):
                 values[name] = int(env[var])
@@ -96,6 +120,13 @@ class Settings:
         if "data_dir" in values and "database_url" not in values and not env.get("PORTICO_DATABASE_URL"):
             values["database_url"] = f"sqlite+aiosqlite:///{Path(values['data_dir']) / 'portico.sqlite3'}"
         return cls(**values)
+
+    def __post_init__(self) -> None:
+        # A typo here would otherwise only show as undelivered email, hours later.
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ValueError(f"PORTICO_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}")
+        if self.mail_worker not in MAIL_WORKER:
+            raise ValueError(f"PORTICO_MAIL_WORKER must be one of {', '.join(MAIL_WORKER)}")
 
     @property
     def files_path(self) -> Path:

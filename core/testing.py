@@ -14,6 +14,9 @@ Fixtures (all async ones run on pytest-asyncio's session loop):
 ``portal_factory``       async (extra_plugins, **settings) -> a Portal of its own (app, tenant, people).
 ``throwaway_plugin``     builds a plugin object from hook functions, for one test.
 ``count_queries``        counts SQL statements run by the app's engine inside a ``with`` block.
+``portico_settings``     Settings keywords for every Portico of the test (no in-app mail worker).
+``smtp_server``          a real SMTP server on loopback collecting messages; SMTP points at it.
+``deliver_mail(portico)`` (a function in this module) delivers the due outbox, for tests.
 ``live_server``, ``browser``, ``page``, ``page_factory``: the app on loopback and headless Chromium.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import re
 import socket
@@ -28,6 +32,9 @@ import types
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +50,7 @@ from core.app import Portico, create_app
 from core.db import Base, Scope
 from core.declarations import Manifest
 from core.hookimpl import hookimpl
+from core.mail.worker import MailWorker, Outcome
 from core.models import Customer, Tenant, User
 from core.plugins import build_plugin_set
 from core.settings import Settings
@@ -139,9 +147,25 @@ def portico_installed() -> Sequence[str] | None:
     return None
 
 
+@pytest.fixture
+def portico_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Settings for every Portico the test builds (``make_portico``'s keywords win).
+
+    Tests deliver email themselves (``await deliver_mail(portico)``), so the app runs no mail
+    worker; a test that uses ``smtp_server`` gets SMTP pointed at it. Override to add your own.
+    """
+    settings: dict[str, Any] = {"mail_worker": "off", "smtp_host": "127.0.0.1", "smtp_port": 9}  # 9: nobody listens
+    if "smtp_server" in request.fixturenames:
+        settings.update(request.getfixturevalue("smtp_server").settings)
+    return settings
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def make_portico(
-    portico_database_url: str, tmp_path: Path, portico_installed: Sequence[str] | None
+    portico_database_url: str,
+    tmp_path: Path,
+    portico_installed: Sequence[str] | None,
+    portico_settings: dict[str, Any],
 ) -> AsyncIterator[Callable[..., Awaitable[Portico]]]:
     built: list[Portico] = []
 
@@ -151,7 +175,7 @@ async def make_portico(
             secret_key="test-secret-" + uuid.uuid4().hex,
             data_dir=tmp_path / "data",
             plugins=tuple(portico_installed) if portico_installed is not None else None,
-            **overrides,
+            **(portico_settings | overrides),
         )
         plugins = build_plugin_set(only=settings.plugins, extra=extra_plugins)
         portico = Portico.build(settings, plugins=plugins)
@@ -422,6 +446,87 @@ def count_queries(portico: Portico) -> Callable[[], contextlib.AbstractContextMa
     return counting
 
 
+# --- email ----------------------------------------------------------------------------------
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a loopback port that keeps what it receives.
+
+    ``messages`` are parsed :class:`email.message.EmailMessage` objects (``msg["Subject"]``,
+    ``msg.get_body(("plain",)).get_content()``, ``msg.iter_attachments()``); ``envelopes`` hold
+    the SMTP sender and recipients. ``stop()`` / ``start()`` simulate an outage; ``refuse(address)``
+    answers 550 for that recipient (a permanent failure).
+    """
+
+    def __init__(self) -> None:
+        self.host = "127.0.0.1"
+        self.port = _free_port()
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refused: set[str] = set()
+        self._controller: Any = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The Portico settings that send email here."""
+        return {"smtp_host": self.host, "smtp_port": self.port, "smtp_security": "none", "smtp_username": ""}
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:  # a stopped controller's loop is closed: start a new one
+            self._controller = Controller(_SmtpCollector(self), hostname=self.host, port=self.port)
+            self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def refuse(self, address: str) -> None:
+        self.refused.add(address.lower())
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages whose envelope included ``address``."""
+        return [m for m, (_, rcpts) in zip(self.messages, self.envelopes, strict=True) if address in rcpts]
+
+
+class _SmtpCollector:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address.lower() in self.server.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw = envelope.original_content or envelope.content
+        parsed = message_from_bytes(raw, policy=email_policy.default)
+        self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.server.messages.append(parsed)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running :class:`SmtpServer`; the test's portals send their email to it."""
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def deliver_mail(portico: Portico, *, now: dt.datetime | None = None) -> list[Outcome]:
+    """Run the mail worker until nothing is due (at ``now``, default the present); returns the
+    outcome of each attempt (``.message_id``, ``.state``: sent, queued or failed, ``.error``).
+    Pass a later ``now`` to reach messages whose retry is scheduled in the future."""
+    return await MailWorker(portico).run_once(now)
+
+
 # --- real server and browser ----------------------------------------------------------------
 
 
@@ -502,6 +607,8 @@ __all__ = [
     "Portal",
     "PortalClient",
     "QueryCounter",
+    "SmtpServer",
     "browser_login",
+    "deliver_mail",
     "reset_database",
 ]

@@ -59,10 +59,18 @@ def render_source(subject: str, body: str, context: Mapping[str, Any], *, strict
     return RenderedEmail(" ".join(rendered_subject.split()), rendered_body)
 
 
+#: What every email template may use besides its own variables (filled in by send_email).
+PORTAL_VARIABLES = ("portal_name", "portal_url", "vendor_name", "contact_email", "contact_phone")
+
+
+def sample_values(declared: EmailTemplate) -> dict[str, str]:
+    """A placeholder for every variable the template may use, for checks and previews."""
+    return {name: f"[{name}]" for name in (*PORTAL_VARIABLES, *(n for n, _ in declared.variables))}
+
+
 def check_source(declared: EmailTemplate, subject: str, body: str) -> None:
     """Refuse a vendor's edit that does not compile or names a variable the event does not have."""
-    sample = {name: f"[{name}]" for name, _ in declared.variables}
-    render_source(subject, body, sample, strict=True)
+    render_source(subject, body, sample_values(declared), strict=True)
 
 
 async def load_override(db: AsyncSession, key: str) -> EmailTemplateOverride | None:

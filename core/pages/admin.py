@@ -15,10 +15,11 @@ from core.accounts import AccountError, set_module_enabled, set_role_permissions
 from core.api import create_api_token
 from core.branding import DATE_FORMATS, LANGUAGES, Branding, validate_branding
 from core.context import Ctx
-from core.dashboard import in_tenant_order
+from core.dashboard import in_tenant_order, move_item
 from core.db import utcnow
 from core.i18n import N_, resolve_language
 from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
+from core.settings_admin.logo import IMAGE_TYPES, MAX_LOGO_BYTES, LogoError, check_logo, uploaded_logo
 from core.tenancy import bump_config_version
 from core.web.forms import form_data, form_lists
 from core.web.rendering import Page, render
@@ -149,6 +150,7 @@ class BrandingController(Controller):
             errors=errors,
             date_formats=DATE_FORMATS,
             languages=LANGUAGES,
+            max_logo_bytes=MAX_LOGO_BYTES,
         )
 
     @get("/")
@@ -159,10 +161,25 @@ class BrandingController(Controller):
 
     @post("/")
     async def save(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
+        """The form is multipart: the texts, plus an optional new logo file or "remove logo"."""
         form = await form_data(request)
         values, errors = validate_branding(form, ctx._)
+        upload = await uploaded_logo(request)
+        old = Branding.from_dict(ctx.tenant.branding)
+        form = {**form, "logo_key": old.logo_key}
+        logo: tuple[bytes, str] | None = None
+        if upload:
+            try:
+                logo = (upload, check_logo(upload))
+            except LogoError as refused:
+                errors["logo_file"] = ctx._(str(refused))
         if errors:
             return await self._page(ctx, form, errors, status=400)
+        keep = old.logo_key and not form.get("remove_logo") and logo is None
+        values["logo_key"], values["logo_type"] = (old.logo_key, old.logo_type) if keep else ("", "")
+        if logo is not None:
+            values["logo_key"] = await ctx.storage.save(ctx.tenant.id, logo[0], suffix=IMAGE_TYPES[logo[1]])
+            values["logo_type"] = logo[1]
         tenant = await ctx.db.get(Tenant, ctx.tenant.id)
         assert tenant is not None
         tenant.branding = values
@@ -171,6 +188,8 @@ class BrandingController(Controller):
         language = resolve_language(ctx.user.language if ctx.user else None, values["language"])
         flash(ctx.session, ctx.portico.plugins.translations.gettext(language, N_("Branding saved.")))
         await ctx.db.commit()
+        if old.logo_key and old.logo_key != values["logo_key"]:
+            await ctx.storage.delete(old.logo_key)  # only once the new branding is committed
         return Redirect("/admin/branding")
 
 
@@ -190,6 +209,10 @@ class DashboardSettingsController(Controller):
         # Only the cards that were on the form change: those of modules switched off keep their
         # saved place and visibility for when the module comes back.
         listed = [key for key in submitted.get("order", []) if key in known]
+        # Without JavaScript the arrows are submit buttons: move the card, save, show the form again.
+        direction, _, moved = (submitted.get("move") or [""])[0].partition(":")
+        if moved in listed and direction in ("up", "down"):
+            listed = move_item(listed, moved, -1 if direction == "up" else 1)
         shown = set(submitted.get("show", [])) & set(listed)
         tenant = await ctx.db.get(Tenant, ctx.tenant.id)
         assert tenant is not None
@@ -198,7 +221,7 @@ class DashboardSettingsController(Controller):
         order = listed + [key for key in saved.get("widget_order", ()) if key not in listed]
         tenant.settings = {**saved, "hidden_widgets": sorted(hidden), "widget_order": order}
         await bump_config_version(ctx.db, tenant.id)
-        flash(ctx.session, ctx._("Dashboard settings saved."))
+        flash(ctx.session, ctx._("Card moved.") if moved in listed else ctx._("Dashboard settings saved."))
         await ctx.db.commit()
         return Redirect("/admin/dashboard")
 

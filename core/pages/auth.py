@@ -16,7 +16,7 @@ from core.web.rendering import Page, render
 from core.web.sessions import COOKIE_NAME, end_session, start_session
 
 
-def _session_cookie(ctx: RequestContext, value: str, max_age: int | None) -> Cookie:
+def session_cookie(ctx: RequestContext, value: str, max_age: int | None) -> Cookie:
     return Cookie(
         key=COOKIE_NAME,
         value=value,
@@ -68,10 +68,10 @@ class AuthController(Controller):
         )
         await ctx.db.commit()
         max_age = ctx.portico.settings.session_max_hours * 3600
-        return Redirect(target, cookies=[_session_cookie(ctx, token, max_age)])
+        return Redirect(target, cookies=[session_cookie(ctx, token, max_age)])
 
     @post("/logout")
     async def logout(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
         await end_session(ctx.db, request.cookies.get(COOKIE_NAME))
         await ctx.db.commit()
-        return Redirect("/login", cookies=[_session_cookie(ctx, "", 0)])
+        return Redirect("/login", cookies=[session_cookie(ctx, "", 0)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from core.branding import LANGUAGES
 from core.context import Ctx
 from core.dashboard import load_action_items, load_cards
-from core.models import ContactRequest
+from core.mail import MailError, send_email
+from core.models import ContactRequest, Customer
 from core.recent import recent_items
 from core.web.forms import form_data
 from core.web.rendering import Page, render
@@ -95,6 +97,22 @@ class ContactController(Controller):
         ctx.db.add(
             ContactRequest(customer_id=ctx.user.customer_id, user_id=ctx.user.id, subject=subject[:200], body=body)
         )
+        if ctx.branding.contact_email:  # the vendor hears of it by email too, and can reply directly
+            customer = await ctx.db.get(Customer, ctx.user.customer_id)
+            with contextlib.suppress(MailError):  # a malformed contact address must not lose the message
+                await send_email(
+                    ctx,
+                    "core.contact_request",
+                    to=[ctx.branding.contact_email],
+                    context={
+                        "subject": subject[:200],
+                        "message": body,
+                        "sender_name": ctx.user.display_name,
+                        "sender_email": ctx.user.email,
+                        "customer_name": customer.name if customer else "",
+                    },
+                    reply_to=ctx.user.email,
+                )
         flash(ctx.session, ctx._("Your message was sent. We will get back to you."))
         await ctx.db.commit()
         return Redirect("/contact")

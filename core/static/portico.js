@@ -20,9 +20,11 @@
     }
     var move = event.target.closest("[data-move]");
     if (move) {
+      event.preventDefault();  // without script the button submits the move to the server instead
       var item = move.closest("li");
       if (move.dataset.move === "up" && item.previousElementSibling) item.parentNode.insertBefore(item, item.previousElementSibling);
       if (move.dataset.move === "down" && item.nextElementSibling) item.parentNode.insertBefore(item.nextElementSibling, item);
+      move.focus();
     }
   });
 })();

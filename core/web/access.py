@@ -13,6 +13,7 @@ from core.api import find_api_token
 from core.context import RequestContext
 from core.db import Scope as DbScope
 from core.db import set_scope, valid_customer_path
+from core.settings_admin.security import session_settings
 from core.tenancy import resolve_tenant
 from core.web.sessions import COOKIE_NAME, load_session
 
@@ -82,7 +83,7 @@ class ContextMiddleware:
             return ctx
         token = _cookie(headers.get("cookie", ""), COOKIE_NAME)
         if token:
-            found = await load_session(db, token, portico.settings)
+            found = await load_session(db, token, session_settings(portico.settings, tenant))
             if found is not None:
                 session, user, customer = found
                 if user.customer_id is not None:

@@ -148,16 +148,29 @@ def test_interpolation_keeps_placeholders_safe():
     assert catalogs.gettext("de", "Save") == "Speichern" and catalogs.gettext("fr", "Save") == "Save"
 
 
+def python_msgids(source: str) -> list[str]:
+    """Literal first arguments of ``N_(...)``, ``_(...)`` and ``ctx._(...)``, as Python reads them
+    (adjacent literals joined, escapes such as \\n resolved): long email texts span lines."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in ("N_", "_") and isinstance(node.args[0].value, str):
+                found.append(node.args[0].value)
+    return found
+
+
 def kernel_msgids() -> dict[str, str]:
     """Every literal msgid in the kernel's templates and Python code, with a file it is in."""
     found: dict[str, str] = {}
     for path in sorted(CORE.rglob("*")):
         if path.suffix in (".py", ".html") and "migrations" not in path.parts:
-            for match in MSGID.finditer(path.read_text("utf-8")):
-                msgid = match.group(1) if match.group(1) is not None else match.group(2)
-                if path.suffix == ".py" and "\\" in msgid:  # "\n" in Python source is a line break
-                    quote = '"' if match.group(1) is not None else "'"
-                    msgid = ast.literal_eval(quote + msgid + quote)
+            source = path.read_text("utf-8")
+            if path.suffix == ".py":
+                msgids = python_msgids(source)
+            else:
+                msgids = [m.group(1) if m.group(1) is not None else m.group(2) for m in MSGID.finditer(source)]
+            for msgid in msgids:
                 found.setdefault(msgid, str(path.relative_to(CORE)))
     return found
 

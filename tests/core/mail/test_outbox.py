@@ -94,3 +94,7 @@ async def test_send_email_uses_the_vendors_wording_when_it_has_one(portal_factor
     assert rows[first].subject.startswith("Hello Ann from ")
     assert "see http://" in rows[first].text_body and rows[first].event == "greet.hello"
     assert (rows[second].subject, rows[second].text_body) == ("Hi Bob", "Custom Bob")
+
+
+def test_a_vendors_edit_may_use_the_portals_own_variables():
+    check_source(GREETING, "{{ portal_name }} for {{ name }}", "{{ portal_url }} {{ contact_email }}")

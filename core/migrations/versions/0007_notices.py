@@ -1,7 +1,7 @@
 """notices: messages to customer accounts, announcements, read state
 
 Revision ID: 5e0c7a9d2b18
-Revises: 1c605e3bbc3b
+Revises: 7d0c5e1a9b21
 Create Date: 2026-12-01 19:30:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5e0c7a9d2b18'
-down_revision = '1c605e3bbc3b'
+down_revision = '7d0c5e1a9b21'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Portal settings: the settings hub, module settings forms, security, logo and custom CSS checks."""
