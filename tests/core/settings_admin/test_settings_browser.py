@@ -103,10 +103,10 @@ async def test_dashboard_cards_are_reordered_and_hidden_in_the_browser(live_serv
     await browser_login(page, live_server, admin.email)
     await page.goto(f"{live_server}/admin/dashboard")
     items = page.locator(".widget-order li")
-    await expect(items).to_have_count(3)
+    await expect(items.last).to_have_attribute("data-widget", "recent")  # the kernel's and the plugin's cards
     first = await items.nth(0).get_attribute("data-widget")
-    await page.click('li[data-widget="recent"] [data-move="up"]')
-    await page.click('li[data-widget="recent"] [data-move="up"]')
+    for _ in range(await items.count() - 1):
+        await page.click('li[data-widget="recent"] [data-move="up"]')
     assert page.url.endswith("/admin/dashboard")  # moved in place by script, nothing submitted yet
     await expect(items.nth(0)).to_have_attribute("data-widget", "recent")
     await expect(items.nth(1)).to_have_attribute("data-widget", first)
