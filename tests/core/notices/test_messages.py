@@ -8,7 +8,9 @@ from core import VENDOR_ADMIN, NoticeError, post_message
 from core.accounts import scoped
 from core.db import Scope
 from core.mail import OutboxMessage
+from core.models import User
 from core.notices.models import Message
+from core.testing import deliver_mail
 from tests.core.notices.conftest import unread_badge
 
 
@@ -170,3 +172,25 @@ async def test_the_messages_page_runs_the_same_statements_for_3_or_30_messages(
         page = await north.get("/messages")
     assert page.status_code == 200 and unread_badge(page.text) == 30
     assert large.count == small.count, large.statements
+
+
+async def test_emailed_messages_arrive_over_smtp_in_each_contacts_language(
+    accounts, tenant, portico, login_as, db, smtp_server
+):
+    async with scoped(db, Scope(tenant.id)):
+        south = await db.get(User, accounts.south_contact.id)
+        south.language = "de"
+        await db.commit()
+    staff = await login_as(accounts.staff)
+    await _post(staff, accounts.south, "Wartung", body="Ofen am Freitag aus.\nVersand am Montag.", email=True)
+
+    outcomes = await deliver_mail(portico)
+
+    assert [o.state for o in outcomes] == ["sent"]
+    [received] = smtp_server.to(accounts.south_contact.email)
+    assert received["Subject"] == "Wartung – Nachricht von Acme Parts"
+    text = received.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    message_id = await _message_id(db, tenant, "Wartung")
+    assert f"Im Portal: http://acme.portal.test/messages/{message_id}" in text
+    assert "schreibt an Globex South Plant" in text and "Ofen am Freitag aus.\nVersand am Montag." in text
+    assert smtp_server.to(accounts.north_contact.email) == []
