@@ -38,6 +38,13 @@ class AccountError(ValueError):
     """A request the domain refuses, with a message fit to show the person who made it."""
 
 
+def use_fast_password_hashing() -> None:
+    """Cheap argon2 parameters, for test suites only: at full strength every user a test creates
+    or signs in costs most of a second. Hashes made either way verify either way."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

@@ -45,7 +45,7 @@ from litestar import Litestar
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from core.accounts import create_customer, create_tenant, create_user, scoped
+from core.accounts import create_customer, create_tenant, create_user, scoped, use_fast_password_hashing
 from core.app import Portico, create_app
 from core.db import Base, Scope
 from core.declarations import Manifest
@@ -68,6 +68,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Full-strength argon2 costs most of a second per user created or signed in; a test suite
+    # checks behaviour, not the hash's strength (production keeps the library's parameters).
+    use_fast_password_hashing()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    BytecodeCache,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from litestar import Response
 from litestar.enums import MediaType
@@ -29,6 +39,26 @@ Page = Response[str]
 CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates shared by every environment in the process, keyed by template file and
+    source checksum: each app built in one process (a test, a worker's overlay) would otherwise
+    compile every template again on first use."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = SharedBytecode()
+
+
 def make_environment(plugin_dirs: Sequence[Path], inline: dict[str, str] | None = None) -> Environment:
     """Templates are looked up in each plugin's folder, then the kernel's (a tenant's theme comes
     first through :class:`ThemedTemplates`)."""
@@ -39,6 +69,7 @@ def make_environment(plugin_dirs: Sequence[Path], inline: dict[str, str] | None 
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,  # templates ship with the code; no stat() per render
+        bytecode_cache=_BYTECODE,
     )
     env.filters["date"] = format_date
     env.filters["datetime"] = format_datetime
