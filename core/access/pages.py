@@ -20,11 +20,10 @@ from core.access.links import (
 from core.accounts import verify_password
 from core.context import Ctx, RequestContext
 from core.i18n import N_
-from core.models import WebSession
-from core.pages.auth import session_cookie
-from core.web.forms import client_ip, form_data
+from core.pages.auth import signed_in
+from core.web.forms import form_data
 from core.web.rendering import Page, render
-from core.web.sessions import COOKIE_NAME, flash, start_session, token_hash
+from core.web.sessions import flash
 
 # What each kind of link's page says; the flow behind both is the same.
 TEXTS = {
@@ -75,16 +74,7 @@ class PasswordLinkController(Controller):
         if user is None:  # a second tab or a double click got there first
             await ctx.db.rollback()
             return await render(ctx, "core/access/link_gone.html", status_code=404, purpose=purpose)
-        token = await start_session(
-            ctx.db,
-            user,
-            old_token=request.cookies.get(COOKIE_NAME),
-            ip=client_ip(request),
-            user_agent=request.headers.get("user-agent", ""),
-        )
-        flash(await ctx.db.get(WebSession, token_hash(token)), ctx._(TEXTS[purpose]["done"]))
-        await ctx.db.commit()
-        return Redirect("/", cookies=[session_cookie(ctx, token, ctx.portico.settings.session_max_hours * 3600)])
+        return await signed_in(ctx, request, user, "/", ctx._(TEXTS[purpose]["done"]))
 
     @get("/invite/{token:str}")
     async def invitation(self, ctx: Ctx, token: FromPath[str]) -> Page:

@@ -11,9 +11,11 @@ from litestar.response import Redirect
 
 from core.auth import LoginRefusedError, authenticate
 from core.context import Ctx, RequestContext
+from core.models import User, WebSession
+from core.settings_admin.security import session_settings
 from core.web.forms import client_ip, form_data, safe_next
 from core.web.rendering import Page, render
-from core.web.sessions import COOKIE_NAME, end_session, start_session
+from core.web.sessions import COOKIE_NAME, end_session, flash, start_session, token_hash
 
 
 def session_cookie(ctx: RequestContext, value: str, max_age: int | None) -> Cookie:
@@ -26,6 +28,26 @@ def session_cookie(ctx: RequestContext, value: str, max_age: int | None) -> Cook
         secure=ctx.portico.settings.secure_cookies,
         max_age=max_age,
     )
+
+
+async def signed_in(
+    ctx: RequestContext, request: Request[Any, Any, Any], user: User, target: str, message: str | None = None
+) -> Redirect:
+    """Start a session for ``user`` (the browser's old one ends), commit, and go to ``target``;
+    ``message`` is flashed on the first page of the new session."""
+    token = await start_session(
+        ctx.db,
+        user,
+        old_token=request.cookies.get(COOKIE_NAME),
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    if message:
+        flash(await ctx.db.get(WebSession, token_hash(token)), message)
+    await ctx.db.commit()
+    # The cookie lives as long as the vendor lets a session live.
+    max_age = session_settings(ctx.portico.settings, ctx.tenant).session_max_hours * 3600
+    return Redirect(target, cookies=[session_cookie(ctx, token, max_age)])
 
 
 class AuthController(Controller):
@@ -59,16 +81,7 @@ class AuthController(Controller):
                 email=form.get("email", ""),
                 error=ctx._(refused.msgid, **refused.values),
             )
-        token = await start_session(
-            ctx.db,
-            user,
-            old_token=request.cookies.get(COOKIE_NAME),
-            ip=client_ip(request),
-            user_agent=request.headers.get("user-agent", ""),
-        )
-        await ctx.db.commit()
-        max_age = ctx.portico.settings.session_max_hours * 3600
-        return Redirect(target, cookies=[session_cookie(ctx, token, max_age)])
+        return await signed_in(ctx, request, user, target)
 
     @post("/logout")
     async def logout(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
