@@ -17,7 +17,7 @@ from core.accounts import scoped
 from core.db import Scope
 from core.mail.models import OutboxMessage
 from core.models import User, WebSession
-from core.testing import TEST_PASSWORD
+from core.testing import TEST_PASSWORD, deliver_mail
 
 LINK = re.compile(r"http://[^/\s]+(/(?:invite|password/reset)/[\w-]+)")
 GOOD = "plum-harbour-lantern-42"
@@ -196,3 +196,33 @@ async def test_changing_the_password_needs_the_current_one(client_factory, tenan
         assert await db.scalar(select(WebSession.id).where(WebSession.user_id == user.id)) is not None
     fresh = await client_factory(tenant.host)
     await fresh.login(user.email, GOOD)
+
+
+async def test_the_reset_email_arrives_over_smtp_with_a_working_link(
+    client_factory, tenant, user_factory, db, portico, smtp_server
+):
+    user = await user_factory(tenant, VENDOR_ADMIN, first_name="Ada")
+    visitor = await client_factory(tenant.host)
+    await visitor.post("/password/forgot", {"email": user.email})
+    outcomes = await deliver_mail(portico)
+    assert [o.state for o in outcomes] == ["sent"]
+    [received] = smtp_server.to(user.email)
+    assert "Reset your password" in received["Subject"]
+    text = received.get_body(("plain",)).get_content()
+    assert text.startswith("Hello Ada,")
+    path = LINK.search(text).group(1)
+    done = await visitor.post(path, {"password": GOOD, "password2": GOOD})
+    assert done.status_code == 302
+    await (await client_factory(tenant.host)).login(user.email, GOOD)
+
+
+async def test_an_invitation_arrives_over_smtp(
+    tenant, user_factory, login_as, db, portico, smtp_server, enable_testinvite
+):
+    admin = await login_as(await user_factory(tenant, VENDOR_ADMIN))
+    contact = await user_factory(tenant, VENDOR_ADMIN, password="", first_name="Greta")
+    await admin.post(f"/test/invite/{contact.id}")
+    await deliver_mail(portico)
+    [received] = smtp_server.to(contact.email)
+    assert received["Subject"].startswith("You are invited to")
+    assert "/invite/" in received.get_body(("plain",)).get_content()
