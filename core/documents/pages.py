@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.context import Ctx, RequestContext
 from core.declarations import DocumentType, RecordType
@@ -146,6 +147,19 @@ class SendDocumentController(Controller):
             if len(people) != len(ids):
                 raise DocumentError(N_("One of the chosen people no longer exists."))
             publication = await publish(ctx, doc_type, record, people, message=message)
+            await ctx.db.flush()
+        except IntegrityError:  # another sending of this record took the same version number
+            await ctx.db.rollback()
+            return await self._page(
+                ctx,
+                doc_type,
+                record_id,
+                chosen=ids,
+                message=message,
+                error=ctx._("Someone sent this at the same moment. Check the sendings below and send again if needed."),
+                next_url=next_url,
+                status=409,
+            )
         except DocumentError as refused:
             return await self._page(
                 ctx,
