@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Scope, TenantOwned, get_scope, set_scope
 from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
+from core.mail.outbox import EMAIL
 from core.models import Customer, Role, RolePermission, Tenant, TenantModule, User, WebSession
 from core.plugins import CORE_MODULE, PluginSet
 from core.tenancy import bump_config_version
@@ -29,7 +30,6 @@ DEFAULT_ROLES: tuple[tuple[str, str, str], ...] = (
     (CUSTOMER_USER, "Customer user", "customer"),
 )
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -262,9 +262,12 @@ async def create_user(
     return user
 
 
-async def end_sessions_of(db: AsyncSession, user_id: int) -> None:
-    """Sign a user out everywhere (role change, deactivation)."""
-    await db.execute(delete(WebSession).where(WebSession.user_id == user_id))
+async def end_sessions_of(db: AsyncSession, user_id: int, *, keep: str | None = None) -> None:
+    """Sign a user out everywhere (role change, deactivation), except the session ``keep``."""
+    ended = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep is not None:
+        ended = ended.where(WebSession.id != keep)
+    await db.execute(ended)
 
 
 # --- roles ----------------------------------------------------------------------------------

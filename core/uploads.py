@@ -93,6 +93,7 @@ def _zip_kind(data: bytes) -> FileKind | None:
                 return None
             types = archive.read(info).decode("utf-8", "replace")
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        # Truncated, corrupt or compressed with a method zipfile lacks: not a file we can vouch for.
         return None
     if "macroEnabled" in types:  # .docm/.xlsm: Office files that carry macros
         return None

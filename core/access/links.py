@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from core.access.passwords import password_problem
 from core.access.tokens import INVITE, LIFETIMES, RESET, find_token, issue_token, recently_issued, redeem_token
-from core.accounts import AccountError, hash_password
+from core.accounts import AccountError, end_sessions_of, hash_password
 from core.context import RequestContext
 from core.i18n import N_
 from core.mail import send_email
-from core.models import Customer, User, WebSession
+from core.models import Customer, User
 
 # One reset email per account in this window, however often the form is sent.
 RESET_EMAIL_INTERVAL = dt.timedelta(minutes=2)
@@ -105,10 +105,7 @@ async def set_password(ctx: RequestContext, user: User, password: str, *, keep_s
     """Store the new password and end the user's other sessions (a stolen one stops working)."""
     # argon2 is slow by design: off the event loop.
     user.password_hash = await asyncio.to_thread(hash_password, password)
-    ended = delete(WebSession).where(WebSession.user_id == user.id)
-    if keep_session is not None:
-        ended = ended.where(WebSession.id != keep_session)
-    await ctx.db.execute(ended.execution_options(synchronize_session=False))
+    await end_sessions_of(ctx.db, user.id, keep=keep_session)
 
 
 async def use_link(ctx: RequestContext, raw: str, purpose: str, password: str) -> User | None:

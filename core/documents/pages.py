@@ -143,33 +143,21 @@ class SendDocumentController(Controller):
         next_url = safe_next((form.get("next") or [""])[0], "")
         ids = {int(value) for value in form.get("contact", []) if value.isdigit() and len(value) < 19}
         people = list(await ctx.db.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+        error = None
         try:
             if len(people) != len(ids):
                 raise DocumentError(N_("One of the chosen people no longer exists."))
             publication = await publish(ctx, doc_type, record, people, message=message)
             await ctx.db.flush()
+        except DocumentError as refused:
+            error, status = refused.translated(ctx), 400
         except IntegrityError:  # another sending of this record took the same version number
             await ctx.db.rollback()
+            error = ctx._("Someone sent this at the same moment. Check the sendings below and send again if needed.")
+            status = 409
+        if error is not None:
             return await self._page(
-                ctx,
-                doc_type,
-                record_id,
-                chosen=ids,
-                message=message,
-                error=ctx._("Someone sent this at the same moment. Check the sendings below and send again if needed."),
-                next_url=next_url,
-                status=409,
-            )
-        except DocumentError as refused:
-            return await self._page(
-                ctx,
-                doc_type,
-                record_id,
-                chosen=ids,
-                message=message,
-                error=refused.translated(ctx),
-                next_url=next_url,
-                status=400,
+                ctx, doc_type, record_id, chosen=ids, message=message, error=error, next_url=next_url, status=status
             )
         names = ", ".join(person["name"] for person in publication.recipients)
         flash(

@@ -13,7 +13,8 @@ from core.db import get_scope
 from core.mail.models import OutboxMessage
 from core.storage import Storage
 
-_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+#: An address the portal accepts for a person and can put in a mail header.
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 class MailError(ValueError):
@@ -34,7 +35,7 @@ def clean_address(address: str) -> str:
     """The bare address of ``address``, or :class:`MailError` if it is not one."""
     found = getaddresses([address.strip()])
     bare = found[0][1] if len(found) == 1 else ""
-    if not _EMAIL.match(bare):
+    if not EMAIL.match(bare):
         raise MailError(f"{address!r} is not an email address")
     return bare
 

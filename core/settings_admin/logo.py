@@ -13,15 +13,11 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 
 from core.i18n import N_
+from core.uploads import GIF, JPEG, PNG, WEBP, sniff
 
 MAX_LOGO_BYTES = 1024 * 1024
 #: Content type and stored-file suffix of each accepted image format.
-IMAGE_TYPES = {
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "image/webp": ".webp",
-}
+IMAGE_TYPES = {kind.content_type: kind.extension for kind in (PNG, JPEG, GIF, WEBP)}
 
 
 class LogoError(ValueError):
@@ -29,16 +25,9 @@ class LogoError(ValueError):
 
 
 def image_type(data: bytes) -> str | None:
-    """The content type of ``data`` judged by its signature, never by its name or declared type."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    """The content type of ``data`` if its content is one of the accepted images (see core.uploads)."""
+    kind = sniff(data)
+    return kind.content_type if kind is not None and kind.content_type in IMAGE_TYPES else None
 
 
 def check_logo(data: bytes) -> str:

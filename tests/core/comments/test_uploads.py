@@ -65,6 +65,7 @@ def test_accepted_files_are_recognised_by_content(data, kind):
         b"text with a \x00 byte",
         files.office("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
         b"PK\x03\x04 not really a zip",
+        files.docx()[:200],  # a Word file cut short: its parts cannot be read
         b"",
     ],
 )
