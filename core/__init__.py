@@ -55,7 +55,10 @@ from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
+from core.money import format_money, parse_money
 from core.notices import NoticeError, post_message
+from core.numbering import next_number
+from core.parts import Parts
 from core.people import open_activity
 from core.recent import record_recent
 from core.records import load_record
@@ -91,6 +94,7 @@ __all__ = [
     "MenuItem",
     "NoticeError",
     "Page",
+    "Parts",
     "Permission",
     "Portico",
     "Publication",
@@ -116,6 +120,7 @@ __all__ = [
     "eligible_contacts",
     "flash",
     "form_data",
+    "format_money",
     "form_lists",
     "hash_password",
     "hookimpl",
@@ -126,8 +131,10 @@ __all__ = [
     "list_files",
     "load_catalogs",
     "load_record",
+    "next_number",
     "open_activity",
     "open_file",
+    "parse_money",
     "password_problem",
     "post_message",
     "publication_history",

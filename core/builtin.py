@@ -35,7 +35,7 @@ from core.declarations import (
     SeedContext,
     Widget,
 )
-from core.features import FEATURES, gather
+from core.features import KERNEL_PARTS, gather
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.models import ContactRequest
@@ -179,16 +179,12 @@ def portico_activity_counters() -> Sequence[ActivityCounter]:
 
 @hookimpl
 async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
-    for feature in FEATURES:
-        if hasattr(feature, "portico_seed_demo"):
-            await feature.portico_seed_demo(db, seed)
+    await KERNEL_PARTS.run("portico_seed_demo", db, seed)
 
 
 @hookimpl
 async def portico_startup(app: Litestar) -> None:
-    for feature in FEATURES:
-        if hasattr(feature, "portico_startup"):
-            await feature.portico_startup(app)
+    await KERNEL_PARTS.run("portico_startup", app)
 
 
 @hookimpl

@@ -19,6 +19,7 @@ from core.documents import feature as documents_feature
 from core.imports import feature as imports_feature
 from core.mail import feature as mail_feature
 from core.notices import feature as notices_feature
+from core.parts import Parts
 from core.people import feature as people_feature
 from core.settings_admin import feature as settings_feature
 
@@ -35,6 +36,9 @@ FEATURES: tuple[ModuleType, ...] = (
 )
 
 
+KERNEL_PARTS = Parts(*FEATURES)
+
+
 def gather(hook: str) -> list[Any]:
     """Every feature's declarations for ``hook``, in the order of :data:`FEATURES`."""
-    return [item for feature in FEATURES if hasattr(feature, hook) for item in getattr(feature, hook)()]
+    return KERNEL_PARTS.gather(hook)

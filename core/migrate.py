@@ -43,6 +43,7 @@ def make_revision(url: str, plugins: PluginSet, plugin: str, message: str) -> No
     if folder is None:
         raise SystemExit(f"create {plugin}/migrations/versions/ first")
     has_history = any(not p.name.startswith("__") for p in folder.glob("*.py"))
+    config.attributes["table_prefix"] = f"{plugin}_"
     command.revision(
         config,
         message=message,

@@ -10,12 +10,22 @@ from core.db import Base
 config = context.config
 
 
+def _own_tables(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """A plugin's revision holds only its own tables (``<plugin>_*``), never its neighbours'."""
+    prefix = config.attributes.get("table_prefix")
+    if prefix is None:
+        return True
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return table is None or table.name.startswith(prefix)
+
+
 def _run(connection):  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_own_tables,
     )
     with context.begin_transaction():
         context.run_migrations()

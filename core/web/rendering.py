@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from core.context import RequestContext
 from core.declarations import MenuItem
 from core.i18n import interpolate
+from core.money import format_money
 from core.web.sessions import pop_flashes
 
 log = logging.getLogger("portico.web")
@@ -74,6 +75,7 @@ def make_environment(plugin_dirs: Sequence[Path], inline: dict[str, str] | None 
     env.filters["date"] = format_date
     env.filters["datetime"] = format_datetime
     env.filters["safe_url"] = safe_url
+    env.filters["money"] = format_money  # {{ quote.total_minor | money(quote.currency) }}
     env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
     env.globals["_"] = translate
     return env

@@ -33,6 +33,12 @@ def portico_extra_plugins():
     return [example_plugin]
 
 
+@pytest.fixture
+def portico_installed():
+    """Every installed module (first-party quotes and work orders included) is walked."""
+    return None
+
+
 @dataclass
 class Vendor:
     tenant_id: int

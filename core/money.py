@@ -1,0 +1,48 @@
+"""Money as integer minor units (cents): printing it for people and reading it from forms.
+
+Modules store amounts as ``int`` minor units and a three-letter currency code, compute totals on
+integers, and only turn them into text here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+#: Currencies whose minor unit is not a hundredth (ISO 4217 exponents); the rest use 2.
+_DIGITS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3, "JOD": 3}
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def minor_digits(currency: str) -> int:
+    return _DIGITS.get((currency or "").upper(), 2)
+
+
+def format_money(minor: int | None, currency: str = "USD") -> str:
+    """``123450, "USD"`` → ``"$1,234.50"``; unknown symbols print as ``"1,234.50 SEK"``."""
+    if minor is None:
+        return ""
+    code = (currency or "USD").upper()
+    digits = minor_digits(code)
+    amount = Decimal(abs(minor)).scaleb(-digits)
+    text = f"{amount:,.{digits}f}"
+    sign = "-" if minor < 0 else ""
+    symbol = _SYMBOLS.get(code)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
+
+
+def parse_money(text: str | int | float | Decimal, currency: str = "USD") -> int:
+    """A typed amount (``"1,234.5"``, ``"$12"``) → minor units. ValueError says what is wrong."""
+    raw = str(text).strip().replace(",", "").replace(" ", "")
+    raw = raw.lstrip(_SYMBOLS.get((currency or "USD").upper(), "").strip() or "\0")
+    if not _AMOUNT.match(raw):
+        raise ValueError("Enter an amount such as 1250.00.")
+    digits = minor_digits(currency)
+    try:
+        value = Decimal(raw).scaleb(digits)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
+        raise ValueError("Enter an amount such as 1250.00.") from exc
+    if value != value.to_integral_value():
+        raise ValueError(f"Use at most {digits} decimal places.")
+    return int(value)

@@ -1,0 +1,8 @@
+"""The workorders module's tests install it alone."""
+
+import pytest
+
+
+@pytest.fixture
+def portico_installed() -> tuple[str, ...]:
+    return ("workorders",)
