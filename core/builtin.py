@@ -119,14 +119,44 @@ def _own_menu_items() -> list[MenuItem]:
         ),
         MenuItem("recent", N_("Recent"), "/recent", "core.recent", order=900, icon="clock"),
         MenuItem("contact", N_("Contact us"), "/contact", "core.contact", order=950, icon="mail"),
-        MenuItem("modules", N_("Modules"), "/admin/modules", "core.admin.modules", order=10, section="admin"),
-        MenuItem("roles", N_("Roles"), "/admin/roles", "core.admin.roles", order=20, section="admin"),
-        MenuItem("branding", N_("Branding"), "/admin/branding", "core.admin.branding", order=30, section="admin"),
         MenuItem(
-            "widgets", N_("Dashboard cards"), "/admin/dashboard", "core.admin.dashboard", order=40, section="admin"
+            "modules",
+            N_("Modules"),
+            "/admin/modules",
+            "core.admin.modules",
+            order=10,
+            section="admin",
+            parent="settings",
         ),
         MenuItem(
-            "api_tokens", N_("API tokens"), "/admin/api-tokens", "core.admin.api_tokens", order=60, section="admin"
+            "roles", N_("Roles"), "/admin/roles", "core.admin.roles", order=20, section="admin", parent="settings"
+        ),
+        MenuItem(
+            "branding",
+            N_("Branding"),
+            "/admin/branding",
+            "core.admin.branding",
+            order=30,
+            section="admin",
+            parent="settings",
+        ),
+        MenuItem(
+            "widgets",
+            N_("Dashboard cards"),
+            "/admin/dashboard",
+            "core.admin.dashboard",
+            order=40,
+            section="admin",
+            parent="settings",
+        ),
+        MenuItem(
+            "api_tokens",
+            N_("API tokens"),
+            "/admin/api-tokens",
+            "core.admin.api_tokens",
+            order=60,
+            section="admin",
+            parent="settings",
         ),
         MenuItem(
             "messages",

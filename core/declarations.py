@@ -68,6 +68,9 @@ class MenuItem:
 
     ``badge`` is an optional async callable returning a count (``None`` or 0 hides the badge).
     ``section`` is ``"portal"`` for the customer-facing menu or ``"admin"`` for the vendor's.
+    ``parent`` names the entry this one sits under (same section): its key in the same module, or
+    ``"module.key"`` (``"core.settings"``). A module's secondary pages form one group, unfolded
+    while the user is on one of its pages. An entry whose parent the user may not see stands alone.
     """
 
     key: str
@@ -79,6 +82,7 @@ class MenuItem:
     section: MenuSection = "portal"
     badge: Callable[[RequestContext], Awaitable[int | None]] | None = None
     module: str = ""
+    parent: str = ""
 
 
 @dataclass(frozen=True)

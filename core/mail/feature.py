@@ -49,7 +49,9 @@ def portico_permissions() -> Sequence[Permission]:
 
 def portico_menu_items() -> Sequence[MenuItem]:
     return [
-        MenuItem("outbox", N_("Outbox"), "/admin/outbox", "core.admin.outbox", order=70, section="admin"),
+        MenuItem(
+            "outbox", N_("Outbox"), "/admin/outbox", "core.admin.outbox", order=70, section="admin", parent="settings"
+        ),
         MenuItem(
             "email_templates",
             N_("Email templates"),
@@ -57,6 +59,7 @@ def portico_menu_items() -> Sequence[MenuItem]:
             "core.admin.email_templates",
             order=75,
             section="admin",
+            parent="settings",
         ),
     ]
 

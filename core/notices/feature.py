@@ -69,6 +69,7 @@ def portico_menu_items() -> Sequence[MenuItem]:
             "core.admin.notices",
             order=54,
             section="admin",
+            parent="notices_admin_messages",
         ),
     ]
 

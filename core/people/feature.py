@@ -47,7 +47,15 @@ def portico_permissions() -> Sequence[Permission]:
 def portico_menu_items() -> Sequence[MenuItem]:
     return [
         MenuItem("customers", N_("Customers"), "/admin/customers", "core.admin.customers", order=4, section="admin"),
-        MenuItem("contacts", N_("Contacts"), "/admin/contacts", "core.admin.contacts", order=5, section="admin"),
+        MenuItem(
+            "contacts",
+            N_("Contacts"),
+            "/admin/contacts",
+            "core.admin.contacts",
+            order=5,
+            section="admin",
+            parent="customers",
+        ),
         MenuItem("users", N_("Users"), "/users", "core.users.manage", order=800, icon="users"),
     ]
 

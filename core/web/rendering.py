@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -178,15 +178,24 @@ class MenuEntry:
     badge: int | None
     active: bool
     failed: bool = False
+    #: The entries grouped under this one, and whether the group is unfolded (it or one of them is active).
+    children: tuple[MenuEntry, ...] = ()
+    open: bool = False
 
 
 async def menu_for(ctx: RequestContext, section: str) -> list[MenuEntry]:
-    """The menu entries of enabled modules the user may see, with their badges awaited."""
+    """The menu entries of enabled modules the user may see, with their badges awaited, grouped
+    under their parents. The active entry is the one whose address matches the page most closely."""
     path = ctx.request.url.path if ctx.request is not None else ""
-    entries = []
-    for item in ctx.portico.plugins.menu_items:
-        if item.section != section or not ctx.state.is_enabled(item.module) or not ctx.can(item.permission):
-            continue
+    items = [
+        item
+        for item in ctx.portico.plugins.menu_items
+        if item.section == section and ctx.state.is_enabled(item.module) and ctx.can(item.permission)
+    ]
+    matching = [item for item in items if _leads_to(path, item.url)]
+    current = max(matching, key=lambda item: len(item.url)) if matching else None
+    flat: dict[str, MenuEntry] = {}
+    for item in items:
         badge, failed = None, False
         if item.badge is not None:
             try:
@@ -194,9 +203,35 @@ async def menu_for(ctx: RequestContext, section: str) -> list[MenuEntry]:
             except Exception:
                 log.exception("menu badge %r of plugin %r failed", item.key, item.module)
                 failed = True
-        active = path == item.url if item.url == "/" else path.startswith(item.url)
-        entries.append(MenuEntry(item=item, badge=badge, active=active, failed=failed))
-    return entries
+        flat[f"{item.module}.{item.key}"] = MenuEntry(item=item, badge=badge, active=item is current, failed=failed)
+    children: dict[str, list[MenuEntry]] = {}
+    for name, entry in flat.items():
+        parent = _parent_of(entry.item, flat)
+        if parent is not None and parent != name:
+            children.setdefault(parent, []).append(entry)
+    nested = {id(child) for group in children.values() for child in group}
+    return [
+        replace(entry, children=tuple(group), open=entry.active or any(child.active for child in group))
+        for name, entry in flat.items()
+        if id(entry) not in nested
+        for group in [children.get(name, [])]
+    ]
+
+
+def _parent_of(item: MenuItem, visible: dict[str, MenuEntry]) -> str | None:
+    """The visible entry ``item.parent`` names: ``"key"`` in the item's own module, or ``"module.key"``."""
+    if not item.parent:
+        return None
+    for name in (f"{item.module}.{item.parent}", item.parent):
+        if name in visible:
+            return name
+    return None
+
+
+def _leads_to(path: str, url: str) -> bool:
+    """``/quotes`` leads to ``/quotes/7`` but not to ``/quotes-archive``; ``/`` only to itself."""
+    base = url.split("?", 1)[0].rstrip("/")
+    return path == url or (bool(base) and (path == base or path.startswith(base + "/")))
 
 
 async def render(ctx: RequestContext, template: str, *, status_code: int = 200, **context: Any) -> Page:

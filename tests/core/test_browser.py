@@ -163,6 +163,10 @@ async def test_login_shows_dashboard_menu_and_name_and_sign_out_works(
     await browser_login(page, live_server, admin.email)
     await expect(page.locator(".who")).to_have_text("Vera Vendor")
     await expect(page.locator("#sidemenu").get_by_text("Administration")).to_be_visible()
+    await expect(page.locator('[data-menu="core.customers"]')).to_be_visible()
+    # The configuration pages sit under Settings, unfolded once there.
+    await expect(page.locator('[data-menu="core.roles"]')).to_have_count(0)
+    await page.locator('[data-menu="core.settings"]').click()
     await expect(page.locator('[data-menu="core.modules"]')).to_be_visible()
     await expect(page.locator('[data-menu="core.roles"]')).to_be_visible()
     await shot(page, "dashboard-admin", portico_backend)

@@ -40,7 +40,7 @@ async def test_the_outbox_lists_messages_newest_first_with_a_state_filter(
     assert "Second bounced" in failed and "First delivered" not in failed and "Third waiting" not in failed
     sent = (await client.get("/admin/outbox?state=sent")).text
     assert "First delivered" in sent and "Second bounced" not in sent
-    assert 'href="/admin/outbox"' in (await client.get("/")).text  # in the admin menu
+    assert 'href="/admin/outbox"' in (await client.get("/admin/settings")).text  # in the Settings menu group
 
 
 async def test_retry_puts_a_failed_message_back_in_the_queue(portico, db, tenant, user_factory, login_as, smtp_server):

@@ -11,7 +11,7 @@ import pytest_asyncio
 from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_STAFF, Customer, User
 
 BADGE = re.compile(
-    r'data-menu="core\.notices_messages">\s*<span class="label">[^<]*</span>\s*'
+    r'data-menu="core\.notices_messages"[^>]*>\s*<span class="label">[^<]*</span>\s*'
     r'(?:<span class="badge">(\d+)</span>)?'
 )
 
