@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Scope, TenantOwned, get_scope, set_scope
 from core.declarations import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
+from core.grants import offer_permissions
 from core.mail.outbox import EMAIL
 from core.models import Customer, Role, RolePermission, Tenant, TenantModule, User, WebSession
 from core.plugins import CORE_MODULE, PluginSet
@@ -123,7 +124,7 @@ async def create_tenant(db: AsyncSession, plugins: PluginSet, slug: str, name: s
         roles = {key: Role(key=key, name=label, audience=aud, builtin=True) for key, label, aud in DEFAULT_ROLES}
         db.add_all(roles.values())
         await db.flush()
-        await _grant_defaults(db, plugins, roles, [CORE_MODULE])
+        await offer_permissions(db, plugins, [CORE_MODULE])
         for plugin in plugins.modules:
             # A module that starts off gets no row yet: no row means "off, never enabled", and
             # its first enabling grants its default permissions.
@@ -133,22 +134,12 @@ async def create_tenant(db: AsyncSession, plugins: PluginSet, slug: str, name: s
     return tenant
 
 
-async def _grant_defaults(db: AsyncSession, plugins: PluginSet, roles: dict[str, Role], modules: Iterable[str]) -> None:
-    wanted = set(modules)
-    for perm in plugins.permissions.values():
-        if perm.module not in wanted:
-            continue
-        for key in perm.default_roles:
-            if key in roles:
-                db.add(RolePermission(role_id=roles[key].id, permission=perm.key))
-    await db.flush()
-
-
 async def set_module_enabled(db: AsyncSession, plugins: PluginSet, tenant_id: int, module: str, enabled: bool) -> None:
     """Switch a module on or off for a tenant; the change shows on every worker's next request.
 
-    The first time a module is enabled for a tenant its permissions are granted to the default
-    roles. The plugin's ``portico_on_enable``/``portico_on_disable`` runs on every path.
+    Switching a module on grants its permissions to their default roles, once per tenant and
+    permission (:mod:`core.grants`): switching it off and on again keeps an admin's choices.
+    The plugin's ``portico_on_enable``/``portico_on_disable`` runs on every path.
     """
     if plugins.get(module) is None or module == CORE_MODULE:
         raise AccountError(f"No installed module is called {module!r}.")
@@ -158,11 +149,10 @@ async def set_module_enabled(db: AsyncSession, plugins: PluginSet, tenant_id: in
         if row is None:
             row = TenantModule(module=module, enabled=enabled)
             db.add(row)
-            if enabled:
-                roles = {r.key: r for r in (await db.execute(select(Role))).scalars()}
-                await _grant_defaults(db, plugins, roles, [module])
         elif row.enabled == enabled:
             return
+        if enabled:
+            await offer_permissions(db, plugins, [module])
         row.enabled = enabled
         await db.flush()
         hook = "portico_on_enable" if enabled else "portico_on_disable"

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.context import RequestContext
 from core.db import ScopeViolationError, make_engine, make_sessionmaker
+from core.grants import offer_new_permissions
 from core.i18n import N_
 from core.mail.worker import BackgroundMailWorker
 from core.plugins import PluginSet, build_plugin_set
@@ -180,6 +181,10 @@ def create_app(
     async def startup(app: Litestar) -> None:
         if mail_worker is not None:
             mail_worker.start()
+        try:
+            await offer_new_permissions(portico.sessionmaker, portico.plugins)
+        except Exception:  # a database not migrated yet must not stop the portal from answering
+            log.exception("could not give the default grants of new permissions")
         for name, result in portico.plugins.call_each("portico_startup", app=app):
             if inspect.isawaitable(result):
                 await result

@@ -117,6 +117,22 @@ class RolePermission(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("role_id", "permission"),)
 
 
+class PermissionOffer(TenantOwned, Base):
+    """A permission whose default grants this tenant has received (once, ever).
+
+    Default grants are given when a tenant is created, when a module is switched on, and for a
+    permission that first appears in an upgrade, at the next start-up. Once offered, an admin's
+    removal of the grant stands.
+    """
+
+    __tablename__ = "core_permission_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permission: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (UniqueConstraint("tenant_id", "permission"),)
+
+
 class User(TenantOwned, Base):
     """A person who logs in: vendor staff (no customer) or a contact of one customer account."""
 
