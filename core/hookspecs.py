@@ -154,9 +154,9 @@ def portico_translations() -> Mapping[str, Mapping[str, str]]:
     your Python code passes to ``ctx._()``, including your menu labels, widget titles, permission
     and action-source labels and manifest label, which the kernel shows through ``_()``. Keep the
     ``{placeholders}`` of a msgid in its translation. A msgid without a translation is shown in
-    English. The kernel's catalogs are merged first, then plugins' in dependency order; the first
-    translation of a msgid wins, so a plugin cannot reword the kernel's texts (a conflicting entry
-    is ignored and logged as a warning naming the plugin).
+    English. Your own templates (``templates/<plugin>/...``) use your translation of a msgid
+    first; elsewhere the kernel's catalogs are merged first, then plugins' in dependency order,
+    and the first translation of a msgid wins, so a plugin cannot reword the kernel's pages.
     """
 
 

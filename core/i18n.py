@@ -74,34 +74,40 @@ def load_catalogs(folder: Path = TRANSLATIONS_DIR) -> dict[str, dict[str, str]]:
 
 
 class Catalogs:
-    """Every language's msgid → translation map, merged once at start-up from every plugin."""
+    """Every language's msgid → translation map, merged once at start-up from every plugin.
+
+    Each plugin's own entries are kept too: a plugin's templates see its own translation of a
+    msgid first, so "Completed" can agree with the plugin's nouns (a work order is feminine in
+    Spanish, a quote masculine) without changing the kernel's pages or another plugin's.
+    """
 
     def __init__(self) -> None:
         self.by_language: dict[str, dict[str, str]] = {}
+        self.by_module: dict[str, dict[str, dict[str, str]]] = {}
 
     def add(self, module: str, catalogs: Mapping[str, Mapping[str, str]]) -> None:
-        """Merge a plugin's catalogs. The first translation of a msgid wins (the kernel's come first,
-        then plugins in dependency order): a plugin cannot reword the kernel's or another plugin's
-        texts, and a conflicting entry is ignored with a warning naming the plugin."""
+        """Merge a plugin's catalogs. In the shared catalog the first translation of a msgid wins
+        (the kernel's come first, then plugins in dependency order), so a plugin cannot reword the
+        kernel's texts on the kernel's pages; its own pages use its own wording."""
+        own = self.by_module.setdefault(module, {})
         for language, entries in catalogs.items():
             catalog = self.by_language.setdefault(language, {})
+            mine = own.setdefault(language, {})
             for msgid, text in entries.items():
                 if not isinstance(msgid, str) or not isinstance(text, str) or not text:
                     log.warning(
                         "plugin %r: translation %r → %r (%s) is not text; ignored", module, msgid, text, language
                     )
-                elif catalog.setdefault(msgid, text) != text:
-                    log.warning(
-                        "plugin %r translates %r as %r in %r, but it is already %r; the first one is kept",
-                        module,
-                        msgid,
-                        text,
-                        language,
-                        catalog[msgid],
-                    )
+                    continue
+                catalog.setdefault(msgid, text)
+                mine[msgid] = text
 
-    def lookup(self, language: str, msgid: str) -> str:
-        """The translation of ``msgid``, unformatted; the msgid itself when there is none."""
+    def lookup(self, language: str, msgid: str, module: str | None = None) -> str:
+        """The translation of ``msgid``, unformatted (``module``'s own first); the msgid when there is none."""
+        if module is not None:
+            own = self.by_module.get(module, {}).get(language)
+            if own is not None and msgid in own:
+                return own[msgid]
         return self.by_language.get(language, {}).get(msgid, msgid)
 
     def gettext(self, language: str, msgid: str, /, **values: Any) -> str:

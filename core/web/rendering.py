@@ -134,7 +134,12 @@ def translate(context: Context, msgid: str, /, **values: Any) -> str:
     if not isinstance(msgid, str):  # data that may be missing (None) shows as it would without _()
         return msgid
     ctx = context.get("ctx")
-    text = ctx.portico.plugins.translations.lookup(ctx.language, msgid) if ctx is not None else msgid
+    if ctx is None:
+        text = msgid
+    else:
+        # A plugin's templates live under "<plugin>/...": they get the plugin's own wording first.
+        module = context.name.split("/", 1)[0] if context.name else None
+        text = ctx.portico.plugins.translations.lookup(ctx.language, msgid, module)
     return interpolate(text, msgid, values, markup=context.eval_ctx.autoescape)
 
 

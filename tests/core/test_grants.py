@@ -21,9 +21,9 @@ def tickets(throwaway_plugin, *keys: str):
 async def holders(db, tenant_id: int, permission: str) -> set[str]:
     async with scoped(db, Scope(tenant_id)):
         rows = await db.execute(
-            select(Role.key).join(RolePermission, RolePermission.role_id == Role.id).where(
-                RolePermission.permission == permission
-            )
+            select(Role.key)
+            .join(RolePermission, RolePermission.role_id == Role.id)
+            .where(RolePermission.permission == permission)
         )
         return set(rows.scalars())
 
