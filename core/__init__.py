@@ -7,9 +7,11 @@ from core.access import password_problem, send_invitation
 from core.accounts import AccountError, create_customer, create_user, hash_password, scoped
 from core.app import Portico, create_app
 from core.comments import (
+    InputError,
     RecordRef,
     add_comment,
     add_file,
+    check_upload,
     list_comments,
     list_files,
     open_file,
@@ -89,6 +91,7 @@ __all__ = [
     "DocumentType",
     "EmailTemplate",
     "FileKind",
+    "InputError",
     "MailError",
     "Manifest",
     "MenuItem",
@@ -112,6 +115,7 @@ __all__ = [
     "__version__",
     "add_comment",
     "add_file",
+    "check_upload",
     "context_for",
     "create_app",
     "create_customer",

@@ -91,6 +91,17 @@ class RequestContext:
         async with self.db.begin_nested():
             return await load(self)
 
+    async def rollback(self) -> None:
+        """Undo the request's unsaved changes and still be able to render a page afterwards.
+
+        A plain ``db.rollback()`` expires every loaded row, the signed-in user and the tenant
+        included, and the page layout would then load them lazily (which async SQLAlchemy refuses).
+        """
+        await self.db.rollback()
+        for loaded in (self.tenant, self.user, self.session):
+            if loaded is not None and loaded in self.db:
+                await self.db.refresh(loaded)
+
     @property
     def storage(self) -> Storage:
         """Where files are kept (:mod:`core.storage`)."""

@@ -225,6 +225,9 @@ class RecordType:
     title: Callable[[Any], str]
     module: str = ""
     visible: Callable[[Any], Any] | None = None
+    #: Lets vendor staff holding this permission (the module's "manage" one) reach the records too,
+    #: so they need not hold the customers' ``permission`` to read a record's comments and files.
+    staff_permission: str = ""
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,12 @@ class PluginSet:
                     f"plugin {decl.module!r} declares {type(decl).__name__} {decl.key!r} with "
                     f"unknown permission {decl.permission!r}"
                 )
+        for kind in self.record_types.values():
+            if kind.staff_permission and kind.staff_permission not in self.permissions:
+                raise PluginError(
+                    f"plugin {kind.module!r} declares RecordType {kind.key!r} with unknown staff permission "
+                    f"{kind.staff_permission!r}"
+                )
         for document in self.document_types.values():
             self._check_document_type(document)
 

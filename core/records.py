@@ -13,9 +13,11 @@ from core.declarations import RecordType
 def record_type(ctx: RequestContext, key: str) -> RecordType | None:
     """The declared type ``key`` if its module is on for this tenant and the user may see such records."""
     kind = ctx.portico.plugins.record_types.get(key)
-    if kind is None or not ctx.state.is_enabled(kind.module) or not ctx.can(kind.permission):
+    if kind is None or not ctx.state.is_enabled(kind.module):
         return None
-    return kind
+    if ctx.can(kind.permission) or (kind.staff_permission and ctx.is_staff and ctx.can(kind.staff_permission)):
+        return kind
+    return None
 
 
 def visible_records(ctx: RequestContext, kind: RecordType) -> Select[Any]:

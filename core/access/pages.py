@@ -72,7 +72,7 @@ class PasswordLinkController(Controller):
             return await self._form(ctx, purpose, raw, problem)
         user = await use_link(ctx, raw, purpose, form.get("password", ""))
         if user is None:  # a second tab or a double click got there first
-            await ctx.db.rollback()
+            await ctx.rollback()
             return await render(ctx, "core/access/link_gone.html", status_code=404, purpose=purpose)
         return await signed_in(ctx, request, user, "/", ctx._(TEXTS[purpose]["done"]))
 

@@ -152,7 +152,7 @@ class SendDocumentController(Controller):
         except DocumentError as refused:
             error, status = refused.translated(ctx), 400
         except IntegrityError:  # another sending of this record took the same version number
-            await ctx.db.rollback()
+            await ctx.rollback()
             error = ctx._("Someone sent this at the same moment. Check the sendings below and send again if needed.")
             status = 409
         if error is not None:

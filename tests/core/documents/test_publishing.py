@@ -177,3 +177,34 @@ async def test_customers_cannot_send_and_other_vendors_reach_nothing(shop, login
         assert "Nut torque" not in response.text
     assert (await send(intruder, note, people["north"])).status_code == 404
     assert (await nora.get(f"/documents/nope.kind/{note.id}/pdf")).status_code == 404
+
+
+async def test_a_sending_that_loses_the_race_answers_409_with_the_form(shop, login_as, monkeypatch):
+    """Two sendings of one record at the same instant take the same version number: the loser's
+    flush fails on the unique version, and it gets the form again with a message, not a 500."""
+    from core.documents import pages
+
+    tenant, people, notes = shop
+    note = notes["north"]
+    real_publish = pages.publish
+
+    async def publish_after_a_rival(ctx, doc_type, record, recipients, message=""):
+        publication = await real_publish(ctx, doc_type, record, recipients, message=message)
+        rival = Publication(
+            customer_id=publication.customer_id,
+            doc_type=doc_type,
+            record_id=record.id,
+            version=publication.version,
+            storage_key=publication.storage_key,
+            filename=publication.filename,
+            size=publication.size,
+            recipients=[],
+        )
+        ctx.db.add(rival)  # what the other request committed a moment earlier
+        return publication
+
+    monkeypatch.setattr(pages, "publish", publish_after_a_rival)
+    staff = await login_as(people["staff"])
+    lost = await send(staff, note, people["north"], message="Second try")
+    assert lost.status_code == 409
+    assert "Someone sent this at the same moment" in lost.text and "Second try" in lost.text
