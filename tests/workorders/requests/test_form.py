@@ -179,3 +179,15 @@ async def test_no_types_means_no_form(shop, login_as, db):
         await db.commit()
     page = await client.get("/workorders/requests/new")
     assert 'id="no-types"' in page.text and 'id="request-form"' not in page.text
+
+
+async def test_the_form_speaks_the_contacts_language(shop, login_as, user_factory, db):
+    german = await user_factory(shop.tenant, "customer_user", shop.north)
+    async with scoped(db, Scope(shop.tenant.id)):
+        (await db.get(type(german), german.id)).language = "de"
+        await db.commit()
+    client = await login_as(german)
+    page = await client.get("/workorders/requests/new")
+    assert "Arbeit anfragen" in page.text and ">Anfrage senden</button>" in page.text
+    response = await client.post("/workorders/requests", request_form(shop, key(), work_type_id=""))
+    assert response.status_code == 400 and "Wählen Sie die Arbeitsart." in html.unescape(response.text)
