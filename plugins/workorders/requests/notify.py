@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from core import Customer, MailError, RequestContext, User, send_email
 from plugins.workorders.models import REQUEST_STATUSES, WorkOrder, WorkRequest, WorkType
 
@@ -76,8 +74,3 @@ async def tell_customer(ctx: RequestContext, request: WorkRequest) -> bool:
     except MailError:  # an address the mail system refuses must not undo the vendor's decision
         return False
     return True
-
-
-async def requester_ids(ctx: RequestContext, ids: list[int]) -> dict[int, User]:
-    rows = await ctx.db.scalars(select(User).where(User.id.in_(ids or [0])))
-    return {u.id: u for u in rows}
