@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from core import Customer, MailError, RequestContext, User, send_email
 from plugins.workorders.models import REQUEST_STATUSES, WorkOrder, WorkRequest, WorkType
 
 SUBMITTED = "workorders.request_submitted"
 ANSWERED = "workorders.request_answered"
 STATUS_CHANGED = "workorders.request_status_changed"
+
+log = logging.getLogger("portico.workorders.requests")
 
 
 async def _facts(ctx: RequestContext, request: WorkRequest) -> dict[str, str]:
@@ -37,13 +41,17 @@ async def tell_vendor(ctx: RequestContext, template: str, request: WorkRequest, 
         return False
     facts = await _facts(ctx, request)
     link = f"/admin/workorders/requests/{request.id}"
-    await send_email(
-        ctx,
-        template,
-        to=[address],
-        context={**facts, "answer": answer, "link": link},
-        reply_to=facts["requested_by_email"] or None,
-    )
+    try:
+        await send_email(
+            ctx,
+            template,
+            to=[address],
+            context={**facts, "answer": answer, "link": link},
+            reply_to=facts["requested_by_email"] or None,
+        )
+    except MailError:  # a mistyped address in the settings must not lose the customer's request
+        log.warning("work request %s: the request_email setting %r is not a usable address", request.number, address)
+        return False
     return True
 
 

@@ -72,3 +72,13 @@ async def test_the_customer_hears_of_each_decision(shop, login_as, db, portico, 
         "New work request WR-00002 from Globex North Plant",
     ]
     assert "Pump 3." in to_vendor[1].get_body(("plain",)).get_content()
+
+
+async def test_a_mistyped_address_does_not_lose_the_request(shop, login_as, db, portico, smtp_server):
+    await configure(db, shop.tenant, request_email="not an address")
+    client = await login_as(shop.north_user)
+    response = await client.post("/workorders/requests", request_form(shop, uuid.uuid4().hex))
+    assert response.status_code == 302
+    assert "WR-00001" in (await client.get("/workorders/requests")).text
+    await deliver_mail(portico)
+    assert smtp_server.messages == []
