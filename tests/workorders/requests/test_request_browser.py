@@ -58,3 +58,15 @@ async def test_submit_a_request_with_terms_and_an_attachment(
     await page.reload()
     await expect(page.locator(".request-status")).to_have_text("Accepted")
     await expect(page.locator("#accepted")).to_contain_text("WO-00001")
+
+
+async def test_choosing_a_site_offers_only_its_types(live_server, page, shop):
+    await browser_login(page, live_server, shop.parent_admin.email)
+    await page.goto(f"{live_server}/workorders/requests/new")
+    calibration = page.locator(f'#f-work_type_id option[value="{shop.north_only.id}"]')
+    await page.select_option("#f-site_id", label="Globex North Plant")
+    await expect(calibration).to_be_enabled()
+    await page.select_option("#f-work_type_id", label="Calibration")
+    await page.select_option("#f-site_id", label="Globex South Plant")
+    await expect(calibration).to_be_disabled()
+    await expect(page.locator("#f-work_type_id")).to_have_value("")
