@@ -187,7 +187,11 @@ def portico_email_templates() -> list[EmailTemplate]:
         EmailTemplate(
             notify.STATUS_CHANGED,
             N_("Work request status changed (to the customer)"),
-            subject=N_("Your work request {{ number }}: {{ status_label }}"),
+            subject=N_(
+                "Your work request {{ number }}: {% if status == 'needs_info' %}we need more information"
+                "{% elif status == 'accepted' %}accepted{% elif status == 'declined' %}declined"
+                "{% else %}{{ status_label }}{% endif %}"
+            ),
             body=N_(
                 "Hello {{ name }},\n\n"
                 "{% if status == 'needs_info' %}We need more information about your work request {{ number }}:\n\n"
@@ -203,7 +207,7 @@ def portico_email_templates() -> list[EmailTemplate]:
                 *facts,
                 ("name", N_("The customer contact's first name")),
                 ("status", N_("The new status: needs_info, accepted or declined")),
-                ("status_label", N_("The new status, in words")),
+                ("status_label", N_("The new status, in words (in the language of the person who changed it)")),
                 ("question", N_("What the vendor asked")),
                 ("decline_reason", N_("Why the request was declined")),
                 ("work_order_number", N_("The work order made from the request")),

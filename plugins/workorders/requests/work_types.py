@@ -95,8 +95,9 @@ async def read_form(ctx: RequestContext, values: dict[str, list[str]]) -> WorkTy
         form.errors["description"] = ctx._(N_("Enter at most {count} characters."), count=DESCRIPTION_MAX)
     if not form.position.lstrip("-").isdigit() or len(form.position) > 6:
         form.errors["position"] = ctx._(N_("Enter a whole number."))
-    wanted = {int(v) for v in values.get("customer_ids", []) if v.isdigit() and len(v) <= 9}
-    if len(wanted) != len([v for v in values.get("customer_ids", []) if v]):
+    submitted = {v.strip() for v in values.get("customer_ids", []) if v.strip()}
+    wanted = {int(v) for v in submitted if v.isdigit() and len(v) <= 9}
+    if len(wanted) != len(submitted):
         form.errors["customer_ids"] = ctx._(N_("That customer account does not exist."))
     known = set((await ctx.db.scalars(select(Customer.id).where(Customer.id.in_(wanted or {0})))).all())
     if wanted - known:

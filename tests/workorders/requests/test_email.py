@@ -57,9 +57,9 @@ async def test_the_customer_hears_of_each_decision(shop, login_as, db, portico, 
     to_customer = smtp_server.to("nina@globex.test")
     subjects = [m["Subject"] for m in to_customer]
     assert subjects == [
-        "Your work request WR-00001: Needs information",
-        "Your work request WR-00001: Accepted",
-        "Your work request WR-00002: Declined",
+        "Your work request WR-00001: we need more information",
+        "Your work request WR-00001: accepted",
+        "Your work request WR-00002: declined",
     ]
     bodies = [m.get_body(("plain",)).get_content() for m in to_customer]
     assert "Which pump?" in bodies[0] and f"/workorders/requests/{first_id}" in bodies[0]
@@ -82,3 +82,20 @@ async def test_a_mistyped_address_does_not_lose_the_request(shop, login_as, db, 
     assert "WR-00001" in (await client.get("/workorders/requests")).text
     await deliver_mail(portico)
     assert smtp_server.messages == []
+
+
+async def test_the_customer_is_written_to_in_their_language(shop, login_as, db, portico, smtp_server):
+    from core import Scope, User, scoped
+
+    async with scoped(db, Scope(shop.tenant.id)):
+        (await db.get(User, shop.north_user.id)).language = "de"
+        await db.commit()
+    customer = await login_as(shop.north_user)
+    response = await customer.post("/workorders/requests", request_form(shop, uuid.uuid4().hex))
+    request_id = response.headers["location"].rsplit("/", 1)[1]
+    admin = await login_as(shop.admin)
+    await admin.post(f"/admin/workorders/requests/{request_id}/decline", {"decline_reason": "Kein Personal frei."})
+    await deliver_mail(portico)
+    [mail] = smtp_server.to("nina@globex.test")
+    assert mail["Subject"] == "Ihre Arbeitsanfrage WR-00001: abgelehnt"
+    assert "Kein Personal frei." in mail.get_body(("plain",)).get_content()
