@@ -152,3 +152,15 @@ async def test_staff_opening_the_customer_address_land_in_the_inbox(shop, login_
     admin = await login_as(shop.admin)
     response = await admin.get(f"/workorders/requests/{request_id}")
     assert response.status_code == 302 and response.headers["location"] == f"/admin/workorders/requests/{request_id}"
+
+
+async def test_two_staff_accepting_at_the_same_instant_make_one_work_order(shop, login_as, user_factory, db):
+    import asyncio
+
+    request_id = await submit(shop, await login_as(shop.north_user))
+    first = await login_as(shop.admin)
+    second = await login_as(await user_factory(shop.tenant, VENDOR_STAFF))
+    url = f"/admin/workorders/requests/{request_id}/accept"
+    answers = await asyncio.gather(first.post(url, {"kind": "service"}), second.post(url, {"kind": "service"}))
+    assert sorted(a.status_code for a in answers) == [302, 409]
+    assert len(await orders(db, shop)) == 1
