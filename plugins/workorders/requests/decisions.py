@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core import N_, RequestContext, User, add_comment, next_number, utcnow
 from plugins.workorders.models import WORK_ORDER_KINDS, WorkOrder, WorkRequest, WorkType
+from plugins.workorders.requests import concurrency
 
 OPEN = ("submitted", "needs_info")
 ANSWER_MAX = 10_000
@@ -62,12 +63,20 @@ def _closed(request: WorkRequest) -> DecisionError:
 
 async def _claim(ctx: RequestContext, request: WorkRequest, allowed: tuple[str, ...], **values: object) -> None:
     """Move the request on only if it is still in one of ``allowed`` states (409 otherwise)."""
-    result = await ctx.db.execute(
+    claim = (
         update(WorkRequest)
         .where(WorkRequest.id == request.id, WorkRequest.status.in_(allowed))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    try:
+        result = await ctx.db.execute(claim)
+    except OperationalError as clash:
+        # Inside accept's savepoint the caller starts afresh; here nothing is written yet, so we may.
+        if ctx.db.in_nested_transaction() or not concurrency.stale_sqlite_snapshot(ctx, clash):
+            raise
+        await concurrency.start_afresh(ctx)
+        result = await ctx.db.execute(claim)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         await ctx.db.refresh(request)
         raise (
@@ -154,4 +163,11 @@ async def accept(ctx: RequestContext, request: WorkRequest, acceptance: Acceptan
             return order
         except IntegrityError:
             continue
+        except OperationalError as clash:
+            if not concurrency.stale_sqlite_snapshot(ctx, clash):
+                raise
+            await concurrency.start_afresh(ctx)
+            await ctx.db.refresh(request)
+            if request.status not in OPEN:
+                raise _closed(request) from clash
     raise DecisionError(N_("No work order number was free; try again."), status_code=409)

@@ -9,11 +9,11 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core import Ctx, Page, RequestContext, flash, form_data, record_recent, render
 from plugins.workorders.models import REQUEST_STATUSES, WorkRequest
-from plugins.workorders.requests import decisions, listing, notify, submission
+from plugins.workorders.requests import concurrency, decisions, listing, notify, submission
 from plugins.workorders.requests.work_types import offered_types
 
 PERMISSION = "workorders.request"
@@ -131,7 +131,11 @@ class RequestsController(Controller):
             try:
                 created = await submission.create_request(ctx, values, site, work_type, preferred, uploads, settings)
                 break
-            except IntegrityError:  # the same form at the same instant, or a number just taken
+            except (IntegrityError, OperationalError) as clash:  # the same form at the same instant, or a number
+                if isinstance(clash, OperationalError):
+                    if not concurrency.stale_sqlite_snapshot(ctx, clash):
+                        raise
+                    await concurrency.start_afresh(ctx)
                 done = await submission.existing(ctx, values["submission_key"])
                 if done is not None:
                     return Redirect(f"/workorders/requests/{done.id}")

@@ -191,3 +191,17 @@ async def test_the_form_speaks_the_contacts_language(shop, login_as, user_factor
     assert "Arbeit anfragen" in page.text and ">Anfrage senden</button>" in page.text
     response = await client.post("/workorders/requests", request_form(shop, key(), work_type_id=""))
     assert response.status_code == 400 and "Wählen Sie die Arbeitsart." in html.unescape(response.text)
+
+
+async def test_the_same_form_sent_twice_at_the_same_instant_counts_once(shop, login_as, db):
+    import asyncio
+
+    client = await login_as(shop.north_user)
+    other_tab = await login_as(shop.north_user)
+    form = request_form(shop, key())
+    answers = await asyncio.gather(
+        client.post("/workorders/requests", form), other_tab.post("/workorders/requests", form)
+    )
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    assert len(await requests_of(db, shop)) == 1
