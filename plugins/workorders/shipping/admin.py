@@ -53,7 +53,7 @@ class AdminKind:
     title: str
     read: Callable[[RequestContext, Mapping[str, str]], Awaitable[tuple[Any, list[dict[str, str]], list[Problem]]]]
     to_form: Callable[[RequestContext, Any, Sequence[Any]], Awaitable[FormRows]]
-    save: Callable[[RequestContext, Any, Any], Awaitable[Any]]
+    save: Callable[[RequestContext, Any, Any, list[Problem]], Awaitable[Any]]
     text_columns: Callable[[], Sequence[Any]]
     date_column: Callable[[], Any]
     #: The kernel document type the record is sent as (None: it is not sent).
@@ -155,18 +155,18 @@ async def submit(ctx: RequestContext, kind: AdminKind, record: Any, request: Req
     """Read, check and save the form; on any problem show it again with the messages (400)."""
     form = await form_data(request)
     data, rows, problems = await kind.read(ctx, form)
-    if not problems:
-        try:
-            record = await kind.save(ctx, record, data)
-        except InputError as refused:
-            problems = refused.problems
-        except IntegrityError:  # the same number taken at the same moment by someone else
-            await ctx.db.rollback()
-            problems = [Problem("number", core.N_("Number {number} is already used."), {"number": data.number})]
+    record_id = record.id if record is not None else None
+    try:
+        # A savepoint: a refused save undoes only itself, and the page can still be rendered.
+        # The form's own problems go in too, so the checks report everything at once.
+        async with ctx.db.begin_nested():
+            record = await kind.save(ctx, record, data, problems)
+    except InputError as refused:
+        problems = refused.problems
+    except IntegrityError:  # the same number taken at the same moment by someone else
+        problems = [Problem("number", core.N_("Number {number} is already used."), {"number": data.number})]
+        record = await _record(ctx, kind, record_id) if record_id is not None else None
     if problems:
-        await ctx.db.rollback()
-        if record is not None:
-            record = await _record(ctx, kind, record.id)
         return await form_page(ctx, kind, record, form, rows, forms.translate_problems(ctx, problems), 400)
     flash(ctx.session, ctx._("{title} {number} was saved.", title=ctx._(kind.title), number=record.number))
     await ctx.db.commit()

@@ -40,8 +40,8 @@ MAX_LINES = 500
 class Checks:
     """Collects problems while input is read, so the user hears about all of them at once."""
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    def __init__(self, known: Sequence[Problem] = ()) -> None:
+        self.problems: list[Problem] = list(known)
 
     def add(self, field: str, msgid: str, **values: Any) -> None:
         self.problems.append(Problem(field, msgid, values))
@@ -91,9 +91,11 @@ async def _replace_lines(
 # --- purchase orders ------------------------------------------------------------------------
 
 
-async def save_purchase_order(ctx: RequestContext, order: PurchaseOrder | None, data: PurchaseOrderIn) -> PurchaseOrder:
+async def save_purchase_order(
+    ctx: RequestContext, order: PurchaseOrder | None, data: PurchaseOrderIn, known: Sequence[Problem] = ()
+) -> PurchaseOrder:
     """Create (``order`` None) or update a purchase order; ``data.lines`` None keeps its lines."""
-    checks = Checks()
+    checks = Checks(known)
     customer = await _customer(ctx, checks, data.customer_id)
     number = checks.text("number", data.number, 60, required=True)
     sales_order_number = checks.text("sales_order_number", data.sales_order_number, 40)
@@ -173,8 +175,10 @@ async def _number(
     return number
 
 
-async def save_packing_slip(ctx: RequestContext, slip: PackingSlip | None, data: PackingSlipIn) -> PackingSlip:
-    checks = Checks()
+async def save_packing_slip(
+    ctx: RequestContext, slip: PackingSlip | None, data: PackingSlipIn, known: Sequence[Problem] = ()
+) -> PackingSlip:
+    checks = Checks(known)
     customer = await _customer(ctx, checks, data.customer_id)
     number = await _number(
         ctx, checks, PackingSlip.number, PackingSlip, data.number, "PS-", slip.id if slip is not None else None
@@ -225,8 +229,10 @@ async def save_packing_slip(ctx: RequestContext, slip: PackingSlip | None, data:
 # --- bills of lading ------------------------------------------------------------------------
 
 
-async def save_bill_of_lading(ctx: RequestContext, bol: BillOfLading | None, data: BillOfLadingIn) -> BillOfLading:
-    checks = Checks()
+async def save_bill_of_lading(
+    ctx: RequestContext, bol: BillOfLading | None, data: BillOfLadingIn, known: Sequence[Problem] = ()
+) -> BillOfLading:
+    checks = Checks(known)
     customer = await _customer(ctx, checks, data.customer_id)
     number = await _number(
         ctx, checks, BillOfLading.number, BillOfLading, data.number, "BOL-", bol.id if bol is not None else None

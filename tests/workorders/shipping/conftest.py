@@ -150,7 +150,9 @@ async def bill_of_lading(
     return bol
 
 
-async def work_order(db, shop: Shop, site: Customer, number: str, status: str = "in_progress", **fields: Any) -> WorkOrder:
+async def work_order(
+    db, shop: Shop, site: Customer, number: str, status: str = "in_progress", **fields: Any
+) -> WorkOrder:
     order = WorkOrder(customer_id=site.id, number=number, status=status, title=f"Job {number}", **fields)
     await add(db, shop.tenant, order)
     return order

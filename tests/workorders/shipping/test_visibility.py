@@ -75,7 +75,7 @@ async def test_purchase_order_shows_lines_and_only_sent_slips(shop, db, login_as
     assert "4500077001" in listing and "4500077002" not in listing
     page = await nora.get(f"/workorders/purchase-orders/{order.id}")
     assert page.status_code == 200
-    assert "Part 2 of 4500077001" in page.text and 'data-ordered>12<' in page.text and 'data-shipped>2<' in page.text
+    assert "Part 2 of 4500077001" in page.text and "data-ordered>12<" in page.text and "data-shipped>2<" in page.text
     assert "PS-70031" in page.text and "PS-70032" not in page.text
     assert (await nora.get(f"/workorders/purchase-orders/{other.id}")).status_code == 404
 
