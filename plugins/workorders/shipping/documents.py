@@ -31,8 +31,8 @@ def quantity(value: Decimal | int | None) -> str:
 
 
 def vendor_block(ctx: RequestContext) -> str:
-    """The vendor as shipper: its portal name and the address from its branding."""
-    name = ctx.branding.portal_name or ctx.tenant.name
+    """The vendor as shipper: its company name and the address from its branding."""
+    name = ctx.tenant.name or ctx.branding.portal_name
     return "\n".join(part for part in (name, ctx.branding.contact_address or "") if part)
 
 
