@@ -111,6 +111,11 @@ async def form_page(
     status: int = 200,
 ) -> Page:
     latest = await core.latest_publication(ctx, kind.document, record.id) if kind.document and record else None
+    shipped: list[Any] = []  # what went out against this record: a PO's slips, a slip's bills of lading
+    if record is not None and kind.model is PurchaseOrder:
+        shipped = list(await ctx.db.scalars(select(PackingSlip).where(PackingSlip.purchase_order_id == record.id)))
+    elif record is not None and kind.model is PackingSlip:
+        shipped = list(await ctx.db.scalars(select(BillOfLading).where(BillOfLading.packing_slip_id == record.id)))
     return await render(
         ctx,
         f"{TEMPLATES}/{kind.form_template}",
@@ -126,6 +131,7 @@ async def form_page(
         class_options=[(value, value) for value in FREIGHT_CLASSES],
         package_options=[(key, ctx._(label)) for key, label in PACKAGE_TYPES.items()],
         latest=latest,
+        shipped=shipped,
         pdf_url=f"/documents/{kind.document}/{record.id}/pdf" if latest else None,
         send_url=(
             f"/admin/documents/{kind.document}/{record.id}/send?next={kind.base}/{record.id}"

@@ -105,6 +105,10 @@ async def save_purchase_order(
     if len(currency) != 3 or not currency.isalpha():
         checks.add("currency", N_("Use a three-letter currency code such as USD."))
     external_ref = checks.text("external_ref", data.external_ref, 80) or None
+    if external_ref is not None:  # the ERP finds the order by it, so it must name one order only
+        holder = await ctx.db.scalar(select(PurchaseOrder).where(PurchaseOrder.external_ref == external_ref).limit(1))
+        if holder is not None and (order is None or holder.id != order.id):
+            checks.add("external_ref", N_("Purchase order {number} already has this reference."), number=holder.number)
     notes = checks.text("notes", data.notes, 10000)
     _lines_allowed(checks, data.lines)
     lines: list[PurchaseOrderLine] = []

@@ -133,6 +133,7 @@ async def test_packing_slip_links_and_numbers(shop, db, login_as):
     assert slip.number == "PS-00001" and slip.purchase_order_id == order.id and slip.work_order_id == job.id
     assert [line.quantity for line in await rows(db, shop.tenant, PackingSlipLine)] == [4]
 
+    assert f'href="{SLIPS}/{slip.id}">PS-00001</a>' in (await staff.get(f"{PO}/{order.id}")).text
     page = (await staff.get(f"{SLIPS}/{slip.id}")).text
     assert "data-not-sent" in page
     assert f'href="/admin/documents/workorders.packing_slip/{slip.id}/send?next={SLIPS}/{slip.id}"' in page
@@ -171,6 +172,7 @@ async def test_bill_of_lading_form(shop, db, login_as):
     assert good.status_code == 302, good.text[:3000]
     [bol] = await rows(db, shop.tenant, BillOfLading)
     assert bol.number == "BOL-00001" and bol.packing_slip_id == slip.id and bol.freight_terms == "collect"
+    assert f'href="{BOLS}/{bol.id}">BOL-00001</a>' in (await staff.get(f"{SLIPS}/{slip.id}")).text
     listing = (await staff.get(f"{BOLS}?status=draft")).text
     assert "BOL-00001" in listing and "0123456789" in listing
     assert "BOL-00001" not in (await staff.get(f"{BOLS}?status=sent")).text

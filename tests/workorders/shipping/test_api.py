@@ -47,6 +47,11 @@ PO_PAYLOAD = {
 }
 
 
+async def purchase_order_id(erp, external_ref: str) -> int:
+    [found] = (await erp.get(f"{API}/purchase-orders", params={"external_ref": external_ref})).json()
+    return found["id"]
+
+
 async def test_purchase_order_upsert_by_external_ref(shop, erp, login_as):
     created = await erp.post(f"{API}/purchase-orders", json={**PO_PAYLOAD, "customer_id": shop.north.id})
     assert created.status_code == 201, created.text
@@ -103,6 +108,22 @@ async def test_bad_payloads_get_4xx_naming_the_field(shop, erp):
     )
     assert bad_class.status_code == 422
     assert {"lines[0].freight_class", "lines[0].pieces"} <= {item["key"] for item in bad_class.json()["extra"]}
+    first = await erp.post(f"{API}/purchase-orders", json={**PO_PAYLOAD, "customer_id": shop.north.id})
+    assert first.status_code == 201
+    clash = await erp.put(
+        f"{API}/purchase-orders/{(await purchase_order_id(erp, 'ERP-44001'))}",
+        json={**PO_PAYLOAD, "customer_id": shop.north.id, "external_ref": "ERP-44001"},
+    )
+    assert clash.status_code == 200  # its own reference is no clash
+    other = await erp.post(
+        f"{API}/purchase-orders", json={**PO_PAYLOAD, "customer_id": shop.south.id, "external_ref": None}
+    )
+    assert other.status_code == 201
+    taken = await erp.put(
+        f"{API}/purchase-orders/{other.json()['id']}",
+        json={**PO_PAYLOAD, "customer_id": shop.south.id, "external_ref": "ERP-44001"},
+    )
+    assert taken.status_code == 422 and taken.json()["extra"][0]["key"] == "external_ref"
     too_many = await erp.get(f"{API}/packing-slips", params={"limit": 1000})
     assert too_many.status_code == 400 and "limit" in too_many.text
 
