@@ -8,7 +8,7 @@ templates, how a form is read and written back, and its document (for sending).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -60,7 +60,6 @@ class AdminKind:
     document: str | None = None
     #: What a new record's form starts with, from the query string (``?purchase_order=7``).
     prefill: Callable[[RequestContext, Mapping[str, str]], Awaitable[FormRows]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _sent_filter(kind: AdminKind, status: str) -> Any:
