@@ -132,10 +132,16 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     elif ctx.user is None:
         raise LoginRequiredError("Please sign in.")
     permission = opt.get("permission")
-    if not permission or not ctx.can(permission):
+    if not permission or not any(ctx.can(key) for key in _any_of(permission)):
         if ctx.api_token is not None:
             raise ForbiddenError(f"This API token does not hold the permission {permission!r}.")
         raise ForbiddenError("Your role does not allow this. Ask your administrator if you need it.")
+
+
+def _any_of(permission: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A route's ``permission``: one key, or several of which the user needs any one
+    (a customer page staff may open too: ``("tickets.view", "tickets.manage")``)."""
+    return (permission,) if isinstance(permission, str) else tuple(permission)
 
 
 def _is_auto_options(handler: BaseRouteHandler) -> bool:
@@ -160,8 +166,8 @@ def check_route_permissions(app: Litestar) -> None:
             methods = ",".join(sorted(getattr(handler, "http_methods", []) or ["WS"]))
             if not permission:
                 problems.append(f"{methods} {route.path} declares no permission")
-            elif permission not in known:
-                problems.append(f"{methods} {route.path} needs unknown permission {permission!r}")
+            elif unknown := [key for key in _any_of(permission) if key not in known]:
+                problems.append(f"{methods} {route.path} needs unknown permission {', '.join(unknown)!r}")
     if problems:
         raise RouteWithoutPermissionError(
             "routes must declare opt={'permission': ...} or opt={'public': True}:\n  " + "\n  ".join(problems)

@@ -34,13 +34,12 @@ from plugins.workorders.requests.work_type_pages import WorkTypesController
 
 def portico_permissions() -> list[Permission]:
     return [
-        # Staff hold it too: the kernel opens a request's files and comments for those who hold the
-        # record type's permission, and the vendor must read what the customer attached.
         Permission(
             "workorders.request",
             N_("Request work"),
             N_("Send work requests and follow their status."),
-            default_roles=(CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF),
+            default_roles=(CUSTOMER_ADMIN, CUSTOMER_USER),
+            audience="customer",
         ),
         Permission(
             "workorders.requests.manage",
@@ -99,7 +98,13 @@ def portico_action_items() -> list[ActionSource]:
 
 
 def portico_activity_counters() -> list[ActivityCounter]:
-    return [ActivityCounter("open_requests", N_("Open requests"), loaders.open_requests, "workorders.request")]
+    # One count, shown to each audience under its own permission (customers' job sites, the vendor's customers).
+    return [
+        ActivityCounter("open_requests", N_("Open requests"), loaders.open_requests, "workorders.request"),
+        ActivityCounter(
+            "open_requests_inbox", N_("Open requests"), loaders.open_requests, "workorders.requests.manage"
+        ),
+    ]
 
 
 def portico_record_types() -> list[RecordType]:
@@ -111,6 +116,8 @@ def portico_record_types() -> list[RecordType]:
             "workorders.request",
             url=lambda r: f"/workorders/requests/{r.id}",
             title=lambda r: f"Work request {r.number}",
+            # The vendor reads the customer's attachments and comments through its inbox permission.
+            staff_permission="workorders.requests.manage",
         )
     ]
 

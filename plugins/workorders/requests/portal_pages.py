@@ -17,6 +17,9 @@ from plugins.workorders.requests import concurrency, decisions, listing, notify,
 from plugins.workorders.requests.work_types import offered_types
 
 PERMISSION = "workorders.request"
+#: The list and a request's page also let staff in, to send them on to the inbox (kernel links
+#: such as "recently opened" lead staff to a request's customer address).
+SEEN_BY = ("workorders.request", "workorders.requests.manage")
 FORM_FIELDS = ("site_id", "work_type_id", "description", "preferred_on", "accept_terms", "submission_key")
 
 
@@ -72,7 +75,7 @@ async def detail_page(
 class RequestsController(Controller):
     path = "/workorders/requests"
 
-    @get("/", opt={"permission": PERMISSION})
+    @get("/", opt={"permission": SEEN_BY})
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         if ctx.is_staff and ctx.can("workorders.requests.manage"):
             return Redirect("/admin/workorders/requests")
@@ -146,7 +149,7 @@ class RequestsController(Controller):
         await ctx.db.commit()
         return Redirect(f"/workorders/requests/{created.id}")
 
-    @get("/{request_id:int}", opt={"permission": PERMISSION})
+    @get("/{request_id:int}", opt={"permission": SEEN_BY})
     async def detail(self, ctx: Ctx, request_id: FromPath[int]) -> Page | Redirect:
         work_request = await find_request(ctx, request_id)
         if ctx.is_staff and ctx.can("workorders.requests.manage"):
