@@ -126,8 +126,8 @@ class WorkOrdersController(Controller):
             return await self._detail(
                 ctx, order_id, status_code=400, note_form={"body": body}, note_errors={refused.field: message}
             )
-        await ctx.db.commit()
         flash(ctx.session, ctx._("Your note was added."))
+        await ctx.db.commit()
         return Redirect(f"/workorders/{order.id}#notes")
 
     @get("/{order_id:int}/notes/{note_id:int}/picture", opt={"permission": "workorders.view"})
