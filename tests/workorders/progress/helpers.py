@@ -96,6 +96,7 @@ async def order(
             )
             db.add(part)
             await db.flush()
+            made = []
             for i, (name, tag, visible) in enumerate(routing):
                 step = ProcessStep(
                     customer_id=customer.id,
@@ -110,19 +111,21 @@ async def order(
                     step.status, step.started_at, step.completed_at = "done", now, now + dt.timedelta(hours=i + 1)
                 elif i == reached:
                     step.status, step.started_at = "in_progress", now
-                db.add(step)
-                await db.flush()
-                if step.started_at is not None:
-                    db.add(
-                        ProgressEvent(
-                            customer_id=customer.id,
-                            work_order_id=wo.id,
-                            part_id=part.id,
-                            step_id=step.id,
-                            status=step.status,
-                            at=step.completed_at or now,
-                        )
-                    )
+                made.append(step)
+            db.add_all(made)
+            await db.flush()
+            db.add_all(
+                ProgressEvent(
+                    customer_id=customer.id,
+                    work_order_id=wo.id,
+                    part_id=part.id,
+                    step_id=step.id,
+                    status=step.status,
+                    at=step.completed_at or now,
+                )
+                for step in made
+                if step.started_at is not None
+            )
         await db.commit()
     return wo
 
