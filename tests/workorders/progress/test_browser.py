@@ -6,12 +6,13 @@ import re
 
 import pytest
 from playwright.async_api import expect
+from sqlalchemy import select
 
 from core import CUSTOMER_USER, VENDOR_ADMIN
 from core.accounts import scoped
 from core.db import Scope
 from core.testing import browser_login
-from plugins.workorders.models import ProcessStep
+from plugins.workorders.models import ProcessStep, WorkOrderPart
 from tests.workorders.progress import helpers
 
 pytestmark = pytest.mark.browser
@@ -19,9 +20,6 @@ pytestmark = pytest.mark.browser
 
 async def _finish_next_step(db, tenant, order_id: int, part_number: str) -> None:
     """What the vendor's pages do when a step is finished: it is done, the next one starts."""
-    from sqlalchemy import select
-
-    from plugins.workorders.models import WorkOrderPart
 
     async with scoped(db, Scope(tenant.id)):
         part = await db.scalar(
