@@ -79,14 +79,22 @@ INSTALL = (
 )
 
 
-def tiny_png(rgb: tuple[int, int, int] = (31, 95, 168), size: int = 48) -> bytes:
-    """A plain-coloured PNG, so the demo has a picture without shipping a file."""
+def tiny_png(width: int = 160, height: int = 100) -> bytes:
+    """A small drawing (a grey block with a red mark on its flat side), so the demo has a picture
+    without shipping a file."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    def pixel(x: int, y: int) -> bytes:
+        if 60 <= x < 100 and 44 <= y < 56:
+            return bytes((200, 40, 40))
+        if 20 <= x < 140 and 20 <= y < 80:
+            return bytes((120, 125, 135))
+        return bytes((226, 229, 234))
+
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
@@ -139,8 +147,10 @@ class _Orders:
         routing: tuple[tuple[str, str | None, bool], ...],
         reached: int,
         staff_id: int | None,
+        hours_ago: int = 0,
     ) -> WorkOrderPart:
-        """A part whose first ``reached`` steps are done (and the next one started, if any)."""
+        """A part whose first ``reached`` steps are done (and the next one started, if any), the
+        last move about ``hours_ago`` hours ago."""
         finished = reached >= len(routing)
         done_quantity = quantity if finished else (quantity // 2 if reached > len(routing) // 2 else 0)
         part = WorkOrderPart(
@@ -154,8 +164,8 @@ class _Orders:
         )
         self.db.add(part)
         await self.db.flush()
-        # Each finished step took about a day; the last one finished a few hours ago.
-        start = self.now - dt.timedelta(days=reached + 1, hours=position * 3)
+        # A step takes six hours and the next starts two hours later; parts move at different times.
+        start = self.now - dt.timedelta(hours=hours_ago + reached * 8 + 1 + position * 2)
         for index, (name, tag, visible) in enumerate(routing):
             step = ProcessStep(
                 customer_id=order.customer_id,
@@ -168,11 +178,11 @@ class _Orders:
             )
             if index < reached:
                 step.status = "done"
-                step.started_at = start + dt.timedelta(days=index)
+                step.started_at = start + dt.timedelta(hours=index * 8)
                 step.completed_at = step.started_at + dt.timedelta(hours=6)
             elif index == reached:
                 step.status = "in_progress"
-                step.started_at = start + dt.timedelta(days=index)
+                step.started_at = start + dt.timedelta(hours=index * 8)
             self.db.add(step)
             await self.db.flush()
             for status, at in (("in_progress", step.started_at), ("done", step.completed_at)):
@@ -249,7 +259,7 @@ async def seed_demo(db: AsyncSession, seed: SeedContext) -> None:
             due_on=today + dt.timedelta(days=3),
             contact_id=contact,
         )
-        await orders.part(service, 1, "SRV-SPINDLE", "Spindle bearing replacement", 1, SERVICE, 2, staff_id)
+        await orders.part(service, 1, "SRV-SPINDLE", "Spindle bearing replacement", 1, SERVICE, 2, staff_id, 5)
 
         install = await orders.order(
             site_id,
@@ -260,7 +270,7 @@ async def seed_demo(db: AsyncSession, seed: SeedContext) -> None:
             due_on=today + dt.timedelta(days=30),
             contact_id=contact,
         )
-        await orders.part(install, 1, "CNV-EXT-12", "Conveyor sections, 12 m", 1, INSTALL, 1, staff_id)
+        await orders.part(install, 1, "CNV-EXT-12", "Conveyor sections, 12 m", 1, INSTALL, 1, staff_id, 30)
         db.add(
             WorkOrderNote(
                 customer_id=site_id,
@@ -290,7 +300,7 @@ async def seed_demo(db: AsyncSession, seed: SeedContext) -> None:
             completed_on=today - dt.timedelta(days=22),
             contact_id=contact,
         )
-        await orders.part(completed, 1, "BR-77", "Mounting bracket", 200, MACHINED, len(MACHINED), staff_id)
+        await orders.part(completed, 1, "BR-77", "Mounting bracket", 200, MACHINED, len(MACHINED), staff_id, 24 * 22)
     await db.flush()
     if seed.portico is None or staff_id is None:
         return  # sending makes a PDF file, which needs the portal's storage

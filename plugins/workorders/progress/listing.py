@@ -140,11 +140,19 @@ class ListPage:
     next_before: int | None
     #: work order id → (quantity done, quantity) summed over its parts.
     quantities: dict[int, tuple[Decimal, Decimal]]
+    #: The site filter's choices: the accounts a contact sees (none for staff).
     sites: dict[int, str]
+    #: The names of the accounts of the orders on this page.
+    accounts: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def show_accounts(self) -> bool:
+        """A column of accounts helps whoever sees more than one."""
+        return len(self.sites) > 1 or len(set(self.accounts)) > 1
 
 
 async def load_page(ctx: RequestContext, filters: Filters, per_page: int = PER_PAGE) -> ListPage:
-    """One page of orders, their parts' quantities and their sites' names: three queries."""
+    """One page of orders, their parts' quantities, their accounts, the site choices: four queries."""
     rows = list(await ctx.db.scalars(list_query(ctx, filters).limit(per_page + 1)))
     more = len(rows) > per_page
     orders = rows[:per_page]
@@ -161,11 +169,18 @@ async def load_page(ctx: RequestContext, filters: Filters, per_page: int = PER_P
             .group_by(WorkOrderPart.work_order_id)
         )
         quantities = {order_id: (Decimal(done), Decimal(total)) for order_id, done, total in sums}
+    sites = await visible_sites(ctx)
+    accounts = {i: sites[i] for i in {order.customer_id for order in orders} if i in sites}
+    missing = {order.customer_id for order in orders} - set(accounts)
+    if missing:  # staff: the names of the accounts on this page only
+        rows = await ctx.db.execute(select(Customer.id, Customer.name).where(Customer.id.in_(missing)))
+        accounts.update({customer_id: name for customer_id, name in rows})
     return ListPage(
         orders=orders,
         next_before=orders[-1].id if more and orders else None,
         quantities=quantities,
-        sites=await visible_sites(ctx),
+        sites=sites,
+        accounts=accounts,
     )
 
 

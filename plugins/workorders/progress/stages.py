@@ -87,7 +87,7 @@ class PartProgress:
     segments: list[Segment]
     #: Every step of the part is done.
     finished: bool
-    #: The segment the part is in now, or None (finished, not started in a stage, between stages).
+    #: The segment the part is in now (its step, or steps on both sides of it), else None.
     current: Segment | None = None
     #: The next segment to come when the part is between stages.
     upcoming: Segment | None = None
@@ -137,9 +137,13 @@ def progress_of(steps: Sequence[StepView], stages: Sequence[StageDef]) -> PartPr
             segment.state = "current"
         if position in segment.indexes:
             progress.current = segment
+    at_step = progress.current is not None
+    if progress.current is None:
+        # At a step outside the bar: a stage whose steps surround it is still the one in progress.
+        progress.current = next((s for s in segments if s.state == "current"), None)
     if not progress.finished and progress.current is None:
         progress.upcoming = next((s for s in segments if s.indexes[0] > position), None)
-    if progress.current is not None and position < len(ordered) and ordered[position].name_visible:
+    if at_step and position < len(ordered) and ordered[position].name_visible:
         progress.current_step_name = ordered[position].name
     return progress
 

@@ -118,7 +118,9 @@ async def test_statuses_customers_may_see_come_from_the_settings(tenant, custome
     planned = (await client.get("/workorders")).text
     assert 'name="status"' not in planned  # one active status left: nothing to choose between
     admin = await login_as(await user_factory(tenant, VENDOR_ADMIN))
-    assert len(numbers((await admin.get("/workorders")).text)) == 4  # staff see every status
+    staff_page = (await admin.get("/workorders")).text
+    assert len(numbers(staff_page)) == 4  # staff see every status
+    assert "<td>North Plant</td>" in staff_page and "<td>South Plant</td>" in staff_page
 
 
 async def test_pages_follow_on_with_a_keyset(tenant, customer_factory, user_factory, login_as, db):

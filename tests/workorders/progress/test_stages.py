@@ -95,6 +95,14 @@ def test_between_stages_nothing_is_current_and_the_next_stage_is_named():
     assert progress.current is None and progress.upcoming is progress.segments[1]
 
 
+def test_a_stage_around_a_step_outside_the_bar_stays_in_progress():
+    stages = [StageDef("Machining", MACHINING), StageDef("Inspection", INSPECTION), StageDef("Shipped", SHIPPING)]
+    progress = progress_of(steps(*ROUTE, done=3), stages)  # at Deburr, between Inspect A and Inspect B
+    assert states(progress) == ["done", "current", "todo"]
+    assert progress.current is progress.segments[1] and progress.upcoming is None
+    assert progress.current_step_name is None  # Deburr is not in the bar, so not named
+
+
 def test_all_done_is_finished_and_no_steps_is_not():
     stages = [StageDef("Machining", MACHINING), StageDef("Shipped", SHIPPING)]
     progress = progress_of(steps(*ROUTE, done=len(ROUTE)), stages)
