@@ -104,7 +104,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_query(ctx: RequestContext, filters: Filters) -> Select[tuple[WorkOrder]]:
+def list_query(ctx: RequestContext, filters: Filters) -> Select[WorkOrder]:
     """The page's query: visible orders of the view, filtered, newest first."""
     statuses = statuses_of_view(ctx, filters.view)
     chosen = [s for s in filters.statuses if s in statuses]
@@ -173,8 +173,8 @@ async def load_page(ctx: RequestContext, filters: Filters, per_page: int = PER_P
     accounts = {i: sites[i] for i in {order.customer_id for order in orders} if i in sites}
     missing = {order.customer_id for order in orders} - set(accounts)
     if missing:  # staff: the names of the accounts on this page only
-        rows = await ctx.db.execute(select(Customer.id, Customer.name).where(Customer.id.in_(missing)))
-        accounts.update({customer_id: name for customer_id, name in rows})
+        names = await ctx.db.execute(select(Customer.id, Customer.name).where(Customer.id.in_(missing)))
+        accounts.update({customer_id: name for customer_id, name in names})
     return ListPage(
         orders=orders,
         next_before=orders[-1].id if more and orders else None,

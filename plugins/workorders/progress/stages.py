@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plugins.workorders.models import ProcessStep, Stage
@@ -103,8 +103,8 @@ def progress_of(steps: Sequence[StepView], stages: Sequence[StageDef]) -> PartPr
     """The bar for a part's ``steps`` (any order; sorted by position) under one stage list."""
     ordered = sorted(steps, key=lambda s: s.position)
     stage_of_tag: dict[int, StageDef] = {}
-    for stage in sorted(stages, key=lambda s: s.position):
-        stage_of_tag.setdefault(stage.tag_id, stage)  # two stages on one tag: the first in the list wins
+    for defined in sorted(stages, key=lambda s: s.position):
+        stage_of_tag.setdefault(defined.tag_id, defined)  # two stages on one tag: the first in the list wins
     segments: list[Segment] = []
     grouped: dict[int, Segment] = {}
     for index, step in enumerate(ordered):
@@ -168,7 +168,7 @@ def list_for(customer_path: str, lists: Mapping[int | None, Sequence[StageDef]])
 async def load_stage_lists(db: AsyncSession, customer_paths: Iterable[str]) -> dict[int | None, list[StageDef]]:
     """The tenant's list and the lists of every account on ``customer_paths``, in one query."""
     ids = sorted({customer_id for path in customer_paths for customer_id in ancestry(path)})
-    condition = Stage.customer_id.is_(None)
+    condition: ColumnElement[bool] = Stage.customer_id.is_(None)
     if ids:
         condition = or_(condition, Stage.customer_id.in_(ids))
     rows = await db.scalars(select(Stage).where(condition).order_by(Stage.position, Stage.id))
