@@ -23,10 +23,11 @@ PICTURE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 class NoteError(ValueError):
     """A note that cannot be saved: ``message`` (a msgid) says why, ``field`` where."""
 
-    def __init__(self, message: str, field: str = "body", **values: Any) -> None:
+    def __init__(self, message: str, field: str = "body", status_code: int = 400, **values: Any) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.status_code = status_code
         self.values = values
 
 
@@ -78,6 +79,7 @@ async def add_note(
             raise NoteError(
                 N_("The file is larger than {size} MB, the most this portal accepts."),
                 "picture",
+                413,
                 size=ctx.portico.settings.max_upload_mb,
             )
         kind = sniff(picture)

@@ -124,7 +124,11 @@ class WorkOrdersController(Controller):
         except NoteError as refused:
             message = ctx._(refused.message, **refused.values)
             return await self._detail(
-                ctx, order_id, status_code=400, note_form={"body": body}, note_errors={refused.field: message}
+                ctx,
+                order_id,
+                status_code=refused.status_code,
+                note_form={"body": body},
+                note_errors={refused.field: message},
             )
         flash(ctx.session, ctx._("Your note was added."))
         await ctx.db.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import CUSTOMER_USER, VENDOR_ADMIN
+from core import CUSTOMER_USER, VENDOR_ADMIN, create_customer
 from core.accounts import role_by_key, scoped, set_role_permissions
 from core.db import Scope
 from plugins.workorders.models import WorkOrderNote
@@ -136,3 +136,18 @@ async def test_an_order_in_a_status_customers_do_not_see_is_not_found(
     assert (await client.post(f"/workorders/{wo.id}/notes", {"body": "x"})).status_code == 404
     await helpers.settings(db, tenant, customer_statuses=["cancelled"])
     assert (await client.get(f"/workorders/{wo.id}")).status_code == 200
+
+
+async def test_a_picture_over_the_upload_limit_is_refused_with_413(portal_factory, db):
+    portal = await portal_factory(max_upload_mb=1)
+    async with scoped(db, Scope(portal.tenant.id)):
+        site = await create_customer(db, "North")
+        await db.commit()
+    wo = await helpers.order(db, portal.tenant, site, "WO-BIG")
+    client = await portal.client(await portal.user(CUSTOMER_USER, site))
+    big = tiny_png() + b"\0" * (1024 * 1024)
+    refused = await client.post(f"/workorders/{wo.id}/notes", {"body": "Big"}, files={"picture": ("big.png", big)})
+    assert refused.status_code == 413
+    assert "The file is larger than 1 MB, the most this portal accepts." in refused.text
+    assert "Big</textarea>" in refused.text
+    assert await _notes(db, portal.tenant) == []
