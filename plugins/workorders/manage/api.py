@@ -8,11 +8,12 @@ or external_ref already taken or a move that cannot be made.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, Response, get, patch, post, put
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -65,6 +66,11 @@ def _summary_fields(order: WorkOrder) -> dict[str, Any]:
     }
 
 
+def _plain(value: Decimal | None) -> Decimal:
+    """20.0000 as stored → 20, 2.5000 → 2.5 (the column keeps four decimals)."""
+    return Decimal(f"{(value or Decimal(0)).normalize():f}")
+
+
 def _part_out(part: WorkOrderPart, steps: list[ProcessStep], tags: dict[int, str]) -> PartOut:
     position = moving.position_of(steps)
     return PartOut(
@@ -72,8 +78,8 @@ def _part_out(part: WorkOrderPart, steps: list[ProcessStep], tags: dict[int, str
         position=part.position,
         part_number=part.part_number,
         description=part.description,
-        quantity=part.quantity,
-        quantity_done=part.quantity_done,
+        quantity=_plain(part.quantity),
+        quantity_done=_plain(part.quantity_done),
         external_ref=part.external_ref,
         current_step=position + 1 if position < len(steps) else None,
         steps=[
@@ -137,10 +143,10 @@ class WorkOrdersApi(Controller):
     async def list_orders(
         self,
         ctx: Ctx,
-        status: str | None = None,
-        customer_id: int | None = None,
-        after: int | None = None,
-        limit: int = 100,
+        status: FromQuery[str | None] = None,
+        customer_id: FromQuery[int | None] = None,
+        after: FromQuery[int | None] = None,
+        limit: FromQuery[int] = 100,
     ) -> WorkOrderPage:
         """Page with ``after`` (the ``next_after`` of the previous page); at most 500 per page."""
         limit = max(1, min(limit, 500))
@@ -325,7 +331,7 @@ class WorkOrdersApi(Controller):
         return [TagOut(id=tag.id, name=tag.name) for tag in rows]
 
     @get("/stages", opt=OPT, summary="The stages of the progress bar: the portal's, or one customer's own list")
-    async def list_stages(self, ctx: Ctx, customer_id: int | None = None) -> list[StageOut]:
+    async def list_stages(self, ctx: Ctx, customer_id: FromQuery[int | None] = None) -> list[StageOut]:
         owner = Stage.customer_id.is_(None) if customer_id is None else Stage.customer_id == customer_id
         rows = await ctx.db.execute(
             select(Stage, Tag.name).join(Tag, Tag.id == Stage.tag_id).where(owner).order_by(Stage.position, Stage.id)

@@ -131,6 +131,10 @@ async def _sync_parts(ctx: RequestContext, order: WorkOrder, given: Sequence[Par
     kept = {id(row) for row in matched if row is not None}
     for row in existing:
         if id(row) not in kept:
+            # Its steps go first, through the session, so none lingers in the identity map.
+            for step in steps:
+                if step.part_id == row.id:
+                    await ctx.db.delete(step)
             await ctx.db.delete(row)
     await ctx.db.flush()
     for index, (item, part) in enumerate(zip(given, matched, strict=True)):

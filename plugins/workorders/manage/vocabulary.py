@@ -42,10 +42,10 @@ class TagsController(Controller):
         status: int = 200,
     ) -> Page:
         tags = await queries.all_tags(ctx)
-        steps = dict(
-            await ctx.db.execute(select(ProcessStep.tag_id, func.count(ProcessStep.id)).group_by(ProcessStep.tag_id))
-        )
-        stages = dict(await ctx.db.execute(select(Stage.tag_id, func.count(Stage.id)).group_by(Stage.tag_id)))
+        step_counts = select(ProcessStep.tag_id, func.count(ProcessStep.id)).group_by(ProcessStep.tag_id)
+        steps = {tag_id: count for tag_id, count in await ctx.db.execute(step_counts)}
+        stage_counts = select(Stage.tag_id, func.count(Stage.id)).group_by(Stage.tag_id)
+        stages = {tag_id: count for tag_id, count in await ctx.db.execute(stage_counts)}
         return await render(
             ctx,
             "workorders/manage/tags.html",
