@@ -33,7 +33,7 @@ from plugins.workorders.manage.api_models import (
     WorkOrderSummary,
 )
 from plugins.workorders.manage.checks import FieldError
-from plugins.workorders.models import ProcessStep, Stage, Tag, WorkOrder, WorkOrderPart
+from plugins.workorders.models import WORK_ORDER_STATUSES, ProcessStep, Stage, Tag, WorkOrder, WorkOrderPart
 
 PERMISSION = "workorders.manage"
 OPT = {"permission": PERMISSION}
@@ -149,6 +149,8 @@ class WorkOrdersApi(Controller):
         limit: FromQuery[int] = 100,
     ) -> WorkOrderPage:
         """Page with ``after`` (the ``next_after`` of the previous page); at most 500 per page."""
+        if status and status not in WORK_ORDER_STATUSES:
+            raise _refused(400, "status", f"Choose one of: {', '.join(WORK_ORDER_STATUSES)}.")
         limit = max(1, min(limit, 500))
         query = select(WorkOrder).order_by(WorkOrder.id.desc()).limit(limit + 1)
         if status:

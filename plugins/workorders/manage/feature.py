@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core import N_, VENDOR_ADMIN, VENDOR_STAFF, MenuItem, Permission, load_catalogs
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import N_, VENDOR_ADMIN, VENDOR_STAFF, MenuItem, Permission, SeedContext, load_catalogs
 from plugins.workorders.manage.api import WorkOrdersApi
+from plugins.workorders.manage.demo import seed_notes
 from plugins.workorders.manage.pages import WorkOrdersController
 from plugins.workorders.manage.vocabulary import StagesController, TagsController
 
@@ -36,3 +39,7 @@ def portico_routes() -> Sequence[Any]:
 
 def portico_translations() -> dict[str, dict[str, str]]:
     return load_catalogs(Path(__file__).parent / "translations")
+
+
+async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
+    await seed_notes(db, seed)

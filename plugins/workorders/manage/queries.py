@@ -32,14 +32,14 @@ MAX_PAGE = 200  # a bounded OFFSET: search to go further
 
 @dataclass
 class ListFilters:
-    status: str = "active"  # "active", "completed", "" (all) or one status
+    status: str = "active"  # "active", "closed" (completed or cancelled), "" (all) or one status
     query: str = ""
     page: int = 1
 
     @classmethod
     def of(cls, params: Mapping[str, str]) -> ListFilters:
         status = params.get("status", "active")
-        if status not in ("active", "completed", "", *WORK_ORDER_STATUSES):
+        if status not in ("active", "closed", "", *WORK_ORDER_STATUSES):
             status = "active"
         page = params.get("page", "1")
         return cls(
@@ -60,7 +60,7 @@ async def list_orders(ctx: RequestContext, filters: ListFilters) -> tuple[list[L
     query = select(WorkOrder, Customer.name).join(Customer, Customer.id == WorkOrder.customer_id)
     if filters.status == "active":
         query = query.where(WorkOrder.status.in_(ACTIVE_STATUSES))
-    elif filters.status == "completed":
+    elif filters.status == "closed":
         query = query.where(WorkOrder.status.in_(COMPLETED_STATUSES))
     elif filters.status:
         query = query.where(WorkOrder.status == filters.status)

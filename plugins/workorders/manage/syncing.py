@@ -92,8 +92,9 @@ async def _apply_fields(ctx: RequestContext, order: WorkOrder, data: WorkOrderIn
         order.contact_id = await checks.contact(ctx, data.contact_id, site)
 
 
-def _match(existing: Sequence[Row], given: Sequence[PartIn] | Sequence[StepIn], where: str) -> list[Row | None]:
-    """For each given item, the existing row it updates: same external_ref, else same place."""
+def _match(existing: Sequence[Row], given: Sequence[PartIn | StepIn], where: str) -> list[Row | None]:
+    """For each given item, the existing row it updates: the one with its external_ref, else the
+    one at the same place that has no external_ref yet (it adopts the item's), else none (new)."""
     refs = [item.external_ref for item in given if item.external_ref]
     if len(refs) != len(set(refs)):
         raise FieldError(where, N_("Each external_ref may appear only once."))
@@ -101,8 +102,8 @@ def _match(existing: Sequence[Row], given: Sequence[PartIn] | Sequence[StepIn], 
     claimed = {id(by_ref[ref]) for ref in refs if ref in by_ref}
     matched: list[Row | None] = []
     for index, item in enumerate(given):
-        if item.external_ref:
-            matched.append(by_ref.get(item.external_ref))
+        if item.external_ref and item.external_ref in by_ref:
+            matched.append(by_ref[item.external_ref])
         elif index < len(existing) and id(existing[index]) not in claimed and not existing[index].external_ref:
             matched.append(existing[index])
             claimed.add(id(existing[index]))
@@ -139,7 +140,7 @@ async def _sync_parts(ctx: RequestContext, order: WorkOrder, given: Sequence[Par
     await ctx.db.flush()
     for index, (item, part) in enumerate(zip(given, matched, strict=True)):
         where = f"parts[{index}]"
-        values = {
+        values: dict[str, Any] = {
             "part_number": checks.text(f"{where}.part_number", item.part_number, checks.PART_NUMBER_MAX, required=True),
             "external_ref": checks.text(f"{where}.external_ref", item.external_ref, checks.REF_MAX) or None,
             "position": index + 1,

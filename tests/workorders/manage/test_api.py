@@ -87,6 +87,12 @@ async def test_create_read_and_numbering(erp, site, tags):
     listed = (await erp.get("/api/v1/workorders")).json()
     assert [o["number"] for o in listed["items"]] == ["WO-00001"] and listed["next_after"] is None
     assert (await erp.post("/api/v1/workorders", _order(site.id, parts=None))).json()["number"] == "WO-00002"
+    paged = (await erp.get("/api/v1/workorders?limit=1")).json()
+    assert [o["number"] for o in paged["items"]] == ["WO-00002"]
+    rest = (await erp.get(f"/api/v1/workorders?limit=1&after={paged['next_after']}")).json()
+    assert [o["number"] for o in rest["items"]] == ["WO-00001"] and rest["next_after"] is None
+    assert (await erp.get("/api/v1/workorders?status=planned")).json()["items"][0]["status"] == "planned"
+    assert (await erp.get("/api/v1/workorders?status=bogus")).status_code == 400
 
 
 async def test_upsert_by_external_ref_keeps_the_progress_of_matched_steps(erp, site, tags, tenant, db):
@@ -305,3 +311,32 @@ async def test_openapi_describes_the_api(client):
     assert "/api/v1/workorders/by-ref/{ref}" in schema["paths"]
     components = schema["components"]["schemas"]
     assert any("WorkOrderIn" in name for name in components) and any("ProgressIn" in name for name in components)
+
+
+async def test_parts_made_by_hand_are_adopted_by_the_erps_refs_and_extra_parts_removed(
+    erp, site, tags, tenant, make_order, db
+):
+    order = await make_order(tenant, site, "WO-00050", parts=(("Saw", "Paint"), ("Pack",)))
+    first = (await erp.get(f"/api/v1/workorders/{order.id}")).json()["parts"][0]
+    await erp.post(f"/api/v1/workorders/{order.id}/parts/{first['id']}/progress", {"status": "done"})
+    body = {
+        "external_ref": "SO-50",
+        "parts": [
+            {
+                "part_number": "P-1",
+                "external_ref": "L1",
+                "steps": [{"name": "Saw", "external_ref": "OP10"}, {"name": "Paint", "tag": "Paint"}],
+            }
+        ],
+    }
+    updated = await erp.put("/api/v1/workorders/by-number/WO-00050", body)
+    assert updated.status_code == 200, updated.text
+    [part] = updated.json()["parts"]
+    assert part["id"] == first["id"] and part["external_ref"] == "L1"
+    assert [(s["external_ref"], s["status"], s["tag"]) for s in part["steps"]] == [
+        ("OP10", "done", None),
+        (None, "pending", "Paint"),
+    ]
+    async with scoped(db, Scope(tenant.id)):
+        left = list(await db.scalars(select(ProcessStep.name).where(ProcessStep.work_order_id == order.id)))
+    assert sorted(left) == ["Paint", "Saw"]  # the second part went, with its step

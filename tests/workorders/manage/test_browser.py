@@ -51,6 +51,30 @@ async def test_staff_moves_a_part_to_its_next_step(
     await expect(page.locator("#order-status")).to_have_attribute("data-status", "completed")
     await expect(page.locator(f"#part-{part_id}")).to_contain_text("Every step is done.")
 
-    await page.goto(f"{live_server}/admin/workorders?status=completed")
+    await page.goto(f"{live_server}/admin/workorders?status=closed")
     await expect(page.locator("#work-orders")).to_contain_text("WO-00007")
     await page.screenshot(path=f"/tmp/wo-manage-list-{portico_backend}.png", full_page=True)
+
+
+async def test_staff_builds_the_stages_from_a_new_tag(live_server, page, tenant, site, staff, portico_backend):
+    await browser_login(page, live_server, staff.email)
+    await page.goto(f"{live_server}/admin/workorders/tags")
+    await page.locator("#new-tag").fill("Powder coating")
+    await page.get_by_role("button", name="Add tag").click()
+    await expect(page.locator("#tags input[name=name]")).to_have_value("Powder coating")
+    await page.screenshot(path=f"/tmp/wo-manage-tags-{portico_backend}.png", full_page=True)
+
+    await page.goto(f"{live_server}/admin/workorders/stages")
+    await page.locator("#new-stage-tag").select_option(label="Powder coating")
+    await page.locator("#add-stage").get_by_label("Show multiple").check()
+    await page.get_by_role("button", name="Add stage").click()
+    await expect(page.locator("#stages")).to_be_visible()
+    await expect(page.locator("#stages input[name=name]")).to_have_value("Powder coating")
+
+    await page.locator("#customer_id").select_option(label="— Globex North")
+    await page.get_by_role("button", name="Show", exact=True).click()
+    await expect(page.locator("main")).to_contain_text("has no list of its own")
+    await page.get_by_role("button", name="Start from a copy of the portal's list").click()
+    await expect(page.locator("main")).to_contain_text("has its own list of stages")
+    await expect(page.locator("#stages input[name=name]")).to_have_value("Powder coating")
+    await page.screenshot(path=f"/tmp/wo-manage-stages-{portico_backend}.png", full_page=True)

@@ -103,8 +103,10 @@ async def test_list_filters_by_status_and_searches_number_po_and_customer(
     await make_order(tenant, other, "WO-00003", customer_po="PO-B2", status="on_hold")
     active = (await admin.get("/admin/workorders")).text
     assert "WO-00001" in active and "WO-00003" in active and "WO-00002" not in active
-    done = (await admin.get("/admin/workorders?status=completed")).text
-    assert "WO-00002" in done and "WO-00001" not in done
+    closed = (await admin.get("/admin/workorders?status=closed")).text
+    assert "WO-00002" in closed and "WO-00001" not in closed and "WO-00003" not in closed
+    on_hold = (await admin.get("/admin/workorders?status=on_hold")).text
+    assert "WO-00003" in on_hold and "WO-00002" not in on_hold
     assert "WO-00003" in (await admin.get("/admin/workorders?status=&q=po-b2")).text
     by_customer = (await admin.get("/admin/workorders?status=&q=initech")).text
     assert "WO-00002" in by_customer and "WO-00003" in by_customer and "WO-00001" not in by_customer
