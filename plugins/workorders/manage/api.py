@@ -131,7 +131,24 @@ async def _commit(ctx: RequestContext) -> None:
         await ctx.db.commit()
     except IntegrityError:
         await ctx.db.rollback()
-        raise _refused(409, "number", "Another work order took this number or external_ref at the same time.") from None
+        raise _taken() from None
+
+
+def _taken() -> HTTPException:
+    return _refused(409, "number", "Another work order took this number or external_ref at the same time.")
+
+
+async def _create(ctx: RequestContext, data: WorkOrderIn) -> WorkOrder:
+    """A new work order, committed (the number is checked, then kept unique by the database)."""
+    try:
+        order = await syncing.create_order(ctx, data)
+    except FieldError as error:
+        raise _problem(ctx, error) from None
+    except IntegrityError:
+        await ctx.db.rollback()
+        raise _taken() from None
+    await _commit(ctx)
+    return order
 
 
 class WorkOrdersApi(Controller):
@@ -168,12 +185,7 @@ class WorkOrdersApi(Controller):
 
     @post("/", opt=OPT, summary="Create a work order with its parts and steps")
     async def create(self, ctx: Ctx, data: JSONBody[WorkOrderIn]) -> WorkOrderOut:
-        try:
-            order = await syncing.create_order(ctx, data)
-        except FieldError as error:
-            raise _problem(ctx, error) from None
-        await _commit(ctx)
-        return await _order_out(ctx, order)
+        return await _order_out(ctx, await _create(ctx, data))
 
     async def _find(self, ctx: RequestContext, **where: Any) -> WorkOrder:
         column, value = next(iter(where.items()))
@@ -214,12 +226,7 @@ class WorkOrdersApi(Controller):
         order = await ctx.db.scalar(select(WorkOrder).where(getattr(WorkOrder, key) == value).limit(1))
         if order is not None:
             return Response(await self._update(ctx, order, data), status_code=200)
-        try:
-            order = await syncing.create_order(ctx, data)
-        except FieldError as error:
-            raise _problem(ctx, error) from None
-        await _commit(ctx)
-        return Response(await _order_out(ctx, order), status_code=201)
+        return Response(await _order_out(ctx, await _create(ctx, data)), status_code=201)
 
     @put("/by-number/{number:str}", opt=OPT, summary="Create or update the work order with this number")
     async def upsert_by_number(

@@ -64,6 +64,10 @@ def part_values(form: Mapping[str, str]) -> tuple[dict[str, Any], FormErrors]:
         "description": errors.run(checks.text, "description", form.get("description"), checks.DESCRIPTION_MAX),
         "quantity": errors.run(checks.quantity, "quantity", form.get("quantity")),
     }
+    if "quantity_done" in form:  # the edit form has it; a new part starts at 0
+        values["quantity_done"] = errors.run(
+            checks.quantity, "quantity_done", form.get("quantity_done") or "0", allow_zero=True
+        )
     return values, errors
 
 

@@ -10,9 +10,11 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
+from sqlalchemy.exc import IntegrityError
 
 from core import N_, Ctx, Page, RequestContext, document_status, flash, form_data, next_number, render, utcnow
 from plugins.workorders.manage import editing, moving, notes, queries
+from plugins.workorders.manage.checks import FieldError
 from plugins.workorders.manage.forms import FormErrors, order_values, part_values, step_values
 from plugins.workorders.models import WORK_ORDER_KINDS, WORK_ORDER_STATUSES, ProcessStep, WorkOrder, WorkOrderPart
 
@@ -71,8 +73,12 @@ class WorkOrdersController(Controller):
         if errors:
             return await self._form(ctx, None, form, errors, 400)
         order = WorkOrder(**values)
-        ctx.db.add(order)
-        await ctx.db.flush()
+        try:
+            async with ctx.db.begin_nested():  # someone may take the number after it was checked
+                ctx.db.add(order)
+        except IntegrityError:
+            errors["number"] = FieldError("number", N_("Work order {number} already exists."), number=order.number)
+            return await self._form(ctx, None, form, errors, 400)
         flash(ctx.session, ctx._("Work order {number} was created.", number=order.number))
         await ctx.db.commit()
         return _redirect(order)

@@ -340,3 +340,16 @@ async def test_parts_made_by_hand_are_adopted_by_the_erps_refs_and_extra_parts_r
     async with scoped(db, Scope(tenant.id)):
         left = list(await db.scalars(select(ProcessStep.name).where(ProcessStep.work_order_id == order.id)))
     assert sorted(left) == ["Paint", "Saw"]  # the second part went, with its step
+
+
+async def test_a_number_taken_between_check_and_save_is_a_409(erp, site, tenant, make_order, monkeypatch):
+    from plugins.workorders.manage import checks
+
+    await make_order(tenant, site, "WO-00009")
+
+    async def unchecked(ctx, number, order_id, field="number"):
+        return number
+
+    monkeypatch.setattr(checks, "number_free", unchecked)
+    response = await erp.post("/api/v1/workorders", {"customer_id": site.id, "number": "WO-00009"})
+    assert response.status_code == 409 and _problem_keys(response) == ["number"]

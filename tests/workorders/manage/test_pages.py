@@ -234,3 +234,32 @@ async def test_customers_cannot_open_the_admin_pages(tenant, site, make_order, u
 async def test_admin_menu_has_the_entry(admin):
     page = (await admin.get("/admin/workorders")).text
     assert re.search(r'data-menu="workorders.manage"', page)
+
+
+async def test_part_edit_sets_the_quantity_done(admin, tenant, site, make_order, db):
+    order = await make_order(tenant, site)
+    [part] = await _rows(db, tenant, WorkOrderPart)
+    url = f"/admin/workorders/{order.id}/parts/{part.id}"
+    bad = await admin.post(url, {"part_number": "P-1", "quantity": "10", "quantity_done": "-1"})
+    assert bad.status_code == 400 and "It cannot be negative." in bad.text and 'value="-1"' in bad.text
+    ok = await admin.post(url, {"part_number": "P-1", "description": "Bracket", "quantity": "10", "quantity_done": "4"})
+    assert ok.status_code == 302
+    [part] = await _rows(db, tenant, WorkOrderPart)
+    assert (part.description, int(part.quantity_done)) == ("Bracket", 4)
+    assert "Quantity 4 of 10 done" in (await admin.get(f"/admin/workorders/{order.id}")).text
+
+
+async def test_a_number_taken_between_check_and_save_is_a_400_not_a_500(admin, tenant, site, make_order, monkeypatch):
+    """Two people saving the same number at once: the database's unique constraint decides."""
+    from plugins.workorders.manage import checks
+
+    await make_order(tenant, site, "WO-00009")
+
+    async def unchecked(ctx, number, order_id, field="number"):
+        return number
+
+    monkeypatch.setattr(checks, "number_free", unchecked)
+    response = await admin.post(
+        "/admin/workorders", {"customer_id": str(site.id), "number": "WO-00009", "kind": "service", "status": "planned"}
+    )
+    assert response.status_code == 400 and "Work order WO-00009 already exists." in response.text
