@@ -65,7 +65,8 @@ from core.people import open_activity
 from core.recent import record_recent
 from core.records import load_record
 from core.settings import Settings
-from core.uploads import FileKind, sniff
+from core.storage import StorageError
+from core.uploads import FileKind, content_disposition, display_name, max_upload_bytes, sniff
 from core.version import __version__
 from core.web.forms import form_data, form_lists, safe_next
 from core.web.rendering import Page, render
@@ -107,6 +108,7 @@ __all__ = [
     "Scope",
     "SeedContext",
     "Settings",
+    "StorageError",
     "SettingsField",
     "Tenant",
     "TenantOwned",
@@ -116,10 +118,12 @@ __all__ = [
     "add_comment",
     "add_file",
     "check_upload",
+    "content_disposition",
     "context_for",
     "create_app",
     "create_customer",
     "create_user",
+    "display_name",
     "document_status",
     "eligible_contacts",
     "flash",
@@ -135,6 +139,7 @@ __all__ = [
     "list_files",
     "load_catalogs",
     "load_record",
+    "max_upload_bytes",
     "next_number",
     "open_activity",
     "open_file",

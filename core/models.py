@@ -76,6 +76,12 @@ class Customer(TenantOwned, Base):
     def depth(self) -> int:
         return self.path.count("/") - 2
 
+    @property
+    def lineage_ids(self) -> tuple[int, ...]:
+        """This account's id and those of the accounts above it, nearest first (``/3/7/`` → 7, 3):
+        what a setting or list made for a parent account applies to, in order of precedence."""
+        return tuple(int(part) for part in reversed(self.path.strip("/").split("/")) if part)
+
 
 @event.listens_for(Customer, "after_insert")
 def _fill_path(mapper: Any, connection: Any, target: Customer) -> None:

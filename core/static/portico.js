@@ -18,7 +18,8 @@
       toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
       return;
     }
-    var move = event.target.closest("[data-move]");
+    // Only the sortable lists' buttons (the dashboard cards' order); a plugin's own data-move is its own.
+    var move = event.target.closest("[data-sortable] [data-move]");
     if (move) {
       event.preventDefault();  // without script the button submits the move to the server instead
       var item = move.closest("li");

@@ -64,6 +64,7 @@ def portico_menu_items() -> list[MenuItem]:
             "workorders.request",
             order=32,
             badge=loaders.waiting_for_customer,
+            parent="orders",
         ),
         MenuItem(
             "requests_inbox",
@@ -73,6 +74,7 @@ def portico_menu_items() -> list[MenuItem]:
             order=32,
             section="admin",
             badge=loaders.new_requests,
+            parent="manage",
         ),
         MenuItem(
             "work_types",
@@ -81,6 +83,7 @@ def portico_menu_items() -> list[MenuItem]:
             "workorders.requests.manage",
             order=33,
             section="admin",
+            parent="manage",
         ),
     ]
 

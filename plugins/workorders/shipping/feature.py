@@ -73,10 +73,12 @@ def portico_routes() -> list[Any]:
 
 def portico_menu_items() -> list[MenuItem]:
     return [
-        MenuItem("purchase_orders", N_("Purchase orders"), "/workorders/purchase-orders", VIEW, order=32),
-        MenuItem("shipments", N_("Shipments"), "/workorders/shipments", VIEW, order=33),
-        MenuItem("sites", N_("Job sites"), "/workorders/sites", SITES, order=34),
-        MenuItem("open_orders", N_("All open orders"), "/workorders/open-orders", SITES, order=35),
+        MenuItem(
+            "purchase_orders", N_("Purchase orders"), "/workorders/purchase-orders", VIEW, order=32, parent="orders"
+        ),
+        MenuItem("shipments", N_("Shipments"), "/workorders/shipments", VIEW, order=33, parent="orders"),
+        MenuItem("sites", N_("Job sites"), "/workorders/sites", SITES, order=34, parent="orders"),
+        MenuItem("open_orders", N_("All open orders"), "/workorders/open-orders", SITES, order=35, parent="orders"),
         MenuItem(
             "admin_purchase_orders",
             N_("Purchase orders"),
@@ -84,6 +86,7 @@ def portico_menu_items() -> list[MenuItem]:
             MANAGE,
             order=32,
             section="admin",
+            parent="manage",
         ),
         MenuItem(
             "admin_packing_slips",
@@ -92,6 +95,7 @@ def portico_menu_items() -> list[MenuItem]:
             MANAGE,
             order=33,
             section="admin",
+            parent="manage",
         ),
         MenuItem(
             "admin_bills_of_lading",
@@ -100,6 +104,7 @@ def portico_menu_items() -> list[MenuItem]:
             MANAGE,
             order=34,
             section="admin",
+            parent="manage",
         ),
     ]
 
