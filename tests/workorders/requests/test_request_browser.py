@@ -22,6 +22,7 @@ async def test_submit_a_request_with_terms_and_an_attachment(
     photo.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
     await browser_login(page, live_server, shop.north_user.email)
+    await page.locator('[data-menu="workorders.orders"]').click()  # the work orders group unfolds
     await page.locator('[data-menu="workorders.requests"]').click()
     await page.locator("#new-request").click()
     await expect(page.locator("#terms-text")).to_have_text("A call-out costs 90 EUR.")

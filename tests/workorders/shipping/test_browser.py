@@ -10,15 +10,9 @@ from playwright.async_api import expect
 
 from core.testing import browser_login
 from tests.workorders.shipping.conftest import packing_slip, purchase_order, send, work_order
-from tests.workorders.shipping.counters import counter_plugin
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/wo-shipping")
-
-
-@pytest.fixture
-def portico_extra_plugins(throwaway_plugin):
-    return [counter_plugin(throwaway_plugin)]
 
 
 async def shot(page, name: str, backend: str) -> None:
@@ -37,6 +31,7 @@ async def test_parent_contact_follows_a_sites_counts(live_server, page, shop, db
     await send(await login_as(shop.staff), "workorders.packing_slip", slip, shop.buyer)
 
     await browser_login(page, live_server, shop.buyer.email)
+    await page.click('[data-menu="workorders.orders"]')  # the work orders group unfolds
     await page.click('[data-menu="workorders.sites"]')
     await expect(page.locator("main h1")).to_have_text("Job sites")
     south = page.locator(f'tr[data-site="{shop.south.id}"]')
@@ -60,6 +55,7 @@ async def test_parent_contact_follows_a_sites_counts(live_server, page, shop, db
     await expect(page.locator("#po-slips")).to_contain_text("PS-60001")
     await shot(page, "purchase-order", portico_backend)
 
+    await page.click('[data-menu="workorders.orders"]')
     await page.click('[data-menu="workorders.shipments"]')
     await expect(page.locator("#packing-slips")).to_contain_text("PS-60001")
     await shot(page, "shipments", portico_backend)

@@ -12,12 +12,6 @@ from core.db import Scope
 from core.models import TenantModule
 from core.tenancy import bump_config_version
 from tests.workorders.shipping.conftest import purchase_order, work_order
-from tests.workorders.shipping.counters import counter_plugin
-
-
-@pytest.fixture
-def portico_extra_plugins(throwaway_plugin):
-    return [counter_plugin(throwaway_plugin)]
 
 
 @pytest.fixture
