@@ -2,15 +2,23 @@
 
 Each part is a module of plain functions named like the hooks it contributes to
 (``portico_permissions``, ``portico_routes``, ..., async ``portico_seed_demo(db, seed)``,
-``portico_translations``). The plugin's own hook implementations hand each hook to
-:class:`Parts`, so one module never has to know what its siblings declare.
+``portico_translations``). The plugin's hook implementations hand each hook to every part, so one
+module never has to know what its siblings declare::
+
+    PARTS = Parts(portal, admin)
+    globals().update(PARTS.hooks())  # portico_routes, portico_permissions, ... for this plugin
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
+
+from core.hookimpl import hookimpl
+
+#: Hooks whose parts are awaited in turn rather than gathered.
+_AWAITED = ("portico_seed_demo", "portico_on_enable", "portico_on_disable", "portico_startup")
 
 
 class Parts:
@@ -40,3 +48,46 @@ class Parts:
                     for msgid, text in entries.items():
                         catalog.setdefault(msgid, text)
         return merged
+
+    def hooks(self) -> dict[str, Callable[..., Any]]:
+        """The plugin's hook implementations, one per hook some part defines, each handing the hook
+        to every part; put them in the plugin module's namespace (``globals().update(...)``)."""
+        defined = {name for part in self.modules for name in dir(part) if name.startswith("portico_")}
+        found: dict[str, Callable[..., Any]] = {}
+        for name in sorted(defined):
+            if name == "portico_translations":
+                found[name] = hookimpl(self._merging())
+            elif name in _AWAITED:
+                found[name] = hookimpl(self._awaiting(name))
+            else:
+                found[name] = hookimpl(self._gathering(name))
+        return found
+
+    def _merging(self) -> Callable[[], dict[str, dict[str, str]]]:
+        def portico_translations() -> dict[str, dict[str, str]]:
+            return self.catalogs()
+
+        return portico_translations
+
+    def _gathering(self, hook: str) -> Callable[[], list[Any]]:
+        def gather() -> list[Any]:
+            return self.gather(hook)
+
+        gather.__name__ = hook
+        return gather
+
+    def _awaiting(self, hook: str) -> Callable[..., Any]:
+        # pluggy passes a hook's arguments by name: each forwarder spells them as the spec does.
+        async def seed_demo(db: Any, seed: Any) -> None:
+            await self.run(hook, db, seed)
+
+        async def switched(db: Any, tenant_id: int) -> None:
+            await self.run(hook, db, tenant_id)
+
+        async def startup(app: Any) -> None:
+            await self.run(hook, app)
+
+        forwarders: dict[str, Callable[..., Any]] = {"portico_seed_demo": seed_demo, "portico_startup": startup}
+        forwarder = forwarders.get(hook, switched)
+        forwarder.__name__ = hook
+        return forwarder

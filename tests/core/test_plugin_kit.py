@@ -1,3 +1,5 @@
+"""Small kernel helpers for modules: money, document numbers, plugins made of parts."""
+
 import pytest
 
 from core import Scope, format_money, next_number, parse_money
@@ -50,3 +52,39 @@ async def test_numbers_count_up_per_vendor_whoever_asks(db, portico):
     async with scoped(db, Scope(tenant.id, second.path)):  # a contact of another account asks
         assert await next_number(db, Note.title, "N-", tenant.id) == "N-00008"
         assert await next_number(db, Note.title, "X-", tenant.id) == "X-00001"
+
+
+async def test_a_plugin_made_of_parts_declares_what_each_part_does(portal_factory, db):
+    """core.Parts: two part modules, one plugin; lists concatenate, catalogs merge, seeding runs each."""
+    import types
+
+    from core import CUSTOMER_USER, N_, Manifest, MenuItem, Parts, Permission
+
+    seeded: list[str] = []
+    first, second = types.ModuleType("first_part"), types.ModuleType("second_part")
+    first.portico_permissions = lambda: [Permission("desk.view", N_("See the desk"), default_roles=(CUSTOMER_USER,))]
+    first.portico_menu_items = lambda: [MenuItem("desk", "Desk", "/desk", "desk.view")]
+    second.portico_menu_items = lambda: [MenuItem("desk_archive", "Archive", "/desk/archive", "desk.view")]
+    first.portico_translations = lambda: {"de": {"Desk": "Schreibtisch"}}
+    second.portico_translations = lambda: {"de": {"Desk": "Pult", "Archive": "Archiv"}}
+
+    async def seed_first(db, seed):
+        seeded.append("first")
+
+    async def seed_second(db, seed):
+        seeded.append("second")
+
+    first.portico_seed_demo, second.portico_seed_demo = seed_first, seed_second
+    plugin = types.ModuleType("desk_plugin")
+    plugin.manifest = Manifest(name="desk", label="Desk", version="1.0.0")
+    vars(plugin).update(Parts(first, second).hooks())
+
+    portal = await portal_factory([plugin])
+    plugins = portal.portico.plugins
+    assert {item.key for item in plugins.menu_items if item.module == "desk"} == {"desk", "desk_archive"}
+    assert plugins.translations.lookup("de", "Desk", "desk") == "Schreibtisch"
+    assert plugins.translations.lookup("de", "Archive", "desk") == "Archiv"
+    from core.demo import seed_demo
+
+    await seed_demo(db, plugins, portal.portico)
+    assert seeded == ["first", "second"]
