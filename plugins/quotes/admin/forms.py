@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core import parse_money
+from plugins.quotes.admin.editing import check_line, check_payment
 from plugins.quotes.admin.fields import (
     MAX_MINOR,
     LineFields,
@@ -150,8 +151,8 @@ def read_line(form: Mapping[str, str], currency: str) -> LineFields:
         needs_approval=read.flag("needs_approval"),
         status=read.text("status") or "open",
     )
-    if read.problems:
-        raise Problems(read.problems)
+    if read.problems:  # with the other fields' problems too, so one round of corrections is enough
+        raise Problems(read.problems + check_line(values))
     return values
 
 
@@ -161,7 +162,7 @@ def read_payment(form: Mapping[str, str], currency: str) -> PaymentFields:
         label=read.text("label"), due_on=read.date("due_on"), amount_minor=read.money("amount", currency)
     )
     if read.problems:
-        raise Problems(read.problems)
+        raise Problems(read.problems + check_payment(values))
     return values
 
 
