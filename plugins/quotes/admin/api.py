@@ -60,6 +60,17 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _aware(value: Any) -> Any:
+    """Timestamps leave in UTC with their offset, whichever database stored them."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _row(obj: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: _aware(getattr(obj, name)) for name in names}
+
+
 def _line_fields(line: LineIn) -> LineFields:
     return LineFields(
         id=line.id,
@@ -84,9 +95,9 @@ def _quote_fields_of(quote: Quote) -> QuoteFields:
 def _out(quote: Quote, lines: Sequence[QuoteLine], payments: Sequence[PaymentInstallment]) -> QuoteOut:
     names = [name for name in QuoteOut.__struct_fields__ if name not in ("lines", "payments")]
     return QuoteOut(
-        **{name: getattr(quote, name) for name in names},
-        lines=[LineOut(**{name: getattr(line, name) for name in LineOut.__struct_fields__}) for line in lines],
-        payments=[PaymentOut(**{name: getattr(p, name) for name in PaymentOut.__struct_fields__}) for p in payments],
+        **_row(quote, names),
+        lines=[LineOut(**_row(line, LineOut.__struct_fields__)) for line in lines],
+        payments=[PaymentOut(**_row(payment, PaymentOut.__struct_fields__)) for payment in payments],
     )
 
 
@@ -284,7 +295,7 @@ class QuotesApiController(Controller):
                 quote_number=number,
                 user_id=a.user_id,
                 user_name=user.display_name if user else a.typed_name,
-                approved_at=a.approved_at,
+                approved_at=_aware(a.approved_at),
                 typed_name=a.typed_name,
                 terms_text=a.terms_text,
                 line_count=a.line_count,
@@ -356,8 +367,8 @@ def _change_out(change: ChangeRequest, number: str, user: User | None) -> Change
         message=change.message,
         status=change.status,
         response=change.response,
-        created_at=change.created_at,
-        resolved_at=change.resolved_at,
+        created_at=_aware(change.created_at),
+        resolved_at=_aware(change.resolved_at),
     )
 
 

@@ -39,7 +39,9 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     id: Id | None = None
     item: Annotated[str, text(80)] = ""
     description: Annotated[str, text(10000)] = ""
-    quantity: Annotated[Decimal, Meta(ge=0, le=9999999999, description="Up to 4 decimal places")] = Decimal(1)
+    quantity: Annotated[Decimal, Meta(description="0 or more, up to 4 decimal places; a number or a string")] = Decimal(
+        1
+    )
     unit_price_minor: Minor = 0
     taxable: bool = True
     needs_approval: bool = True

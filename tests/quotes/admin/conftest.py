@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -75,3 +76,29 @@ async def add_quote(
         apply_totals(quote, rows)
         await db.commit()
     return quote
+
+
+async def make_token(client, *permissions: str) -> str:
+    """A token made the way a vendor admin makes one (Administration → API tokens)."""
+    response = await client.post("/admin/api-tokens", {"name": "ERP", "permission": list(permissions)})
+    assert response.status_code == 302, response.text
+    page = (await client.get("/admin/api-tokens")).text
+    return re.search(r'<code class="secret">([^<]+)</code>', page).group(1)
+
+
+class Erp:
+    """An ERP calling the API with a bearer token."""
+
+    def __init__(self, client: Any, secret: str) -> None:
+        self.client, self.headers = client, {"authorization": f"Bearer {secret}"}
+
+    async def call(self, method: str, url: str, body: Any = None) -> Any:
+        kwargs: dict[str, Any] = {"headers": self.headers}
+        if body is not None:
+            kwargs["json"] = body
+        return await self.client.inner.request(method, url, **kwargs)
+
+
+@pytest.fixture
+async def erp(admin, shop, client_factory) -> Erp:
+    return Erp(await client_factory(shop.tenant.host), await make_token(admin, "quotes.manage"))
