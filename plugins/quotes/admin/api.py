@@ -20,7 +20,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Ctx, User
+from core import N_, Ctx, User
 from plugins.quotes.admin import editing, workflow
 from plugins.quotes.admin.api_models import (
     ApprovalOut,
@@ -141,7 +141,7 @@ async def _create(ctx: Ctx, data: QuoteIn | QuotePatch, kind: str) -> Quote:
     given = {name: getattr(data, name) for name in data.__struct_fields__}
     given = {name: value for name, value in given.items() if value is not msgspec.UNSET and value is not None}
     if "customer_id" not in given:
-        raise Problem("customer_id", "Give the customer account (customer_id) to create a record.")
+        raise Problem("customer_id", N_("Give the customer account (customer_id) to create a record."))
     values = QuoteFields(
         number=given.get("number") or await editing.suggested_number(ctx.db, ctx.tenant.id, kind),
         customer_id=given["customer_id"],
@@ -152,7 +152,7 @@ async def _create(ctx: Ctx, data: QuoteIn | QuotePatch, kind: str) -> Quote:
             setattr(values, spec.name, given[spec.name])
     lines = [_line_fields(line) for line in given.get("lines", [])]
     if any(line.id is not None for line in lines):
-        raise Problem("lines", "A new record's lines cannot name an id.")
+        raise Problem("lines", N_("A new record's lines cannot name an id."))
     quote = await editing.create_quote(ctx.db, kind, values, lines)
     if given.get("payments"):
         await editing.replace_payments(ctx.db, quote, [_payment_fields(p) for p in given["payments"]])
@@ -248,9 +248,9 @@ class QuotesApiController(Controller):
         self, ctx: Ctx, external_ref: FromPath[str], data: JSONBody[QuotePatch], kind: FromQuery[Kind] = "quote"
     ) -> Response[QuoteOut]:
         if len(external_ref) > 80:
-            raise refused(Problem("external_ref", "Use at most {limit} characters.", limit=80))
+            raise refused(Problem("external_ref", N_("Use at most {limit} characters."), limit=80))
         if data.external_ref is not msgspec.UNSET and data.external_ref != external_ref:
-            raise refused(Problem("external_ref", "Leave it out, or send the one in the address."))
+            raise refused(Problem("external_ref", N_("Leave it out, or send the one in the address.")))
         data.external_ref = external_ref
         quote = await _by_ref(ctx, kind, external_ref)
         if quote is None:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Customer, User, next_number, utcnow
+from core import N_, Customer, User, next_number, utcnow
 from plugins.quotes.admin.fields import (
     MAX_MINOR,
     MAX_QUANTITY,
@@ -60,34 +60,34 @@ async def check_quote(db: AsyncSession, kind: str, values: QuoteFields, quote_id
     for name, limit in TEXT_LIMITS.items():
         text = getattr(values, name)
         if text is not None and len(text) > limit:
-            problems.append(Problem(name, "Use at most {limit} characters.", limit=limit))
+            problems.append(Problem(name, N_("Use at most {limit} characters."), limit=limit))
     if not values.number.strip():
-        problems.append(Problem("number", "Enter a number."))
+        problems.append(Problem("number", N_("Enter a number.")))
     elif await number_taken(db, kind, values.number, quote_id):
-        problems.append(Problem("number", "The number {number} is already used.", status=409, number=values.number))
+        problems.append(Problem("number", N_("The number {number} is already used."), status=409, number=values.number))
     if values.status not in STATUSES[kind]:
-        problems.append(Problem("status", "Choose one of: {choices}.", choices=", ".join(STATUSES[kind])))
+        problems.append(Problem("status", N_("Choose one of: {choices}."), choices=", ".join(STATUSES[kind])))
     customer = await db.get(Customer, values.customer_id)
     if customer is None:
-        problems.append(Problem("customer_id", "Choose one of your customer accounts."))
+        problems.append(Problem("customer_id", N_("Choose one of your customer accounts.")))
     if values.contact_id is not None and (
         customer is None or not await _is_contact_of(db, values.contact_id, customer)
     ):
-        problems.append(Problem("contact_id", "Choose a contact of this customer account."))
+        problems.append(Problem("contact_id", N_("Choose a contact of this customer account.")))
     if values.sales_rep_id is not None and not await _is_staff(db, values.sales_rep_id):
-        problems.append(Problem("sales_rep_id", "Choose one of your staff."))
+        problems.append(Problem("sales_rep_id", N_("Choose one of your staff.")))
     if not CURRENCY.match(values.currency):
-        problems.append(Problem("currency", "Enter a three-letter currency code such as USD."))
+        problems.append(Problem("currency", N_("Enter a three-letter currency code such as USD.")))
     if values.recurrence not in RECURRENCES:
         problems.append(
-            Problem("recurrence", "Choose one of: {choices}.", choices=", ".join(r for r in RECURRENCES if r))
+            Problem("recurrence", N_("Choose one of: {choices}."), choices=", ".join(r for r in RECURRENCES if r))
         )
     if not 0 <= values.shipping_minor <= MAX_MINOR:
-        problems.append(Problem("shipping_minor", "Enter an amount between 0 and {most}.", most=MAX_MINOR))
+        problems.append(Problem("shipping_minor", N_("Enter an amount between 0 and {most}."), most=MAX_MINOR))
     if not 0 <= values.tax_rate_bp <= 10_000:
-        problems.append(Problem("tax_rate_bp", "Enter a tax rate between 0 and 100 %."))
+        problems.append(Problem("tax_rate_bp", N_("Enter a tax rate between 0 and 100 %.")))
     if values.valid_until is not None and values.valid_until < values.quote_date:
-        problems.append(Problem("valid_until", "This date is before the quote date."))
+        problems.append(Problem("valid_until", N_("This date is before the quote date.")))
     return problems
 
 
@@ -105,33 +105,33 @@ async def _is_staff(db: AsyncSession, user_id: int) -> bool:
 def check_line(values: LineFields, prefix: str = "") -> list[Problem]:
     problems = []
     if len(values.item) > 80:
-        problems.append(Problem(f"{prefix}item", "Use at most {limit} characters.", limit=80))
+        problems.append(Problem(f"{prefix}item", N_("Use at most {limit} characters."), limit=80))
     if len(values.description) > 10000:
-        problems.append(Problem(f"{prefix}description", "Use at most {limit} characters.", limit=10000))
+        problems.append(Problem(f"{prefix}description", N_("Use at most {limit} characters."), limit=10000))
     if not values.item.strip() and not values.description.strip():
-        problems.append(Problem(f"{prefix}item", "Enter an item or a description."))
+        problems.append(Problem(f"{prefix}item", N_("Enter an item or a description.")))
     quantity = values.quantity
     if not quantity.is_finite() or not Decimal(0) <= quantity <= MAX_QUANTITY:
-        problems.append(Problem(f"{prefix}quantity", "Enter a quantity of 0 or more."))
+        problems.append(Problem(f"{prefix}quantity", N_("Enter a quantity of 0 or more.")))
     elif quantity != quantity.quantize(Decimal("0.0001")):
-        problems.append(Problem(f"{prefix}quantity", "Use at most 4 decimal places."))
+        problems.append(Problem(f"{prefix}quantity", N_("Use at most 4 decimal places.")))
     elif abs(line_amount(quantity, values.unit_price_minor)) > MAX_MINOR:
-        problems.append(Problem(f"{prefix}unit_price_minor", "This line's amount is too large."))
+        problems.append(Problem(f"{prefix}unit_price_minor", N_("This line's amount is too large.")))
     if abs(values.unit_price_minor) > MAX_MINOR:
-        problems.append(Problem(f"{prefix}unit_price_minor", "This amount is too large."))
+        problems.append(Problem(f"{prefix}unit_price_minor", N_("This amount is too large.")))
     if values.status not in LINE_STATUSES:
-        problems.append(Problem(f"{prefix}status", "Choose one of: {choices}.", choices=", ".join(LINE_STATUSES)))
+        problems.append(Problem(f"{prefix}status", N_("Choose one of: {choices}."), choices=", ".join(LINE_STATUSES)))
     return problems
 
 
 def check_payment(values: PaymentFields, prefix: str = "") -> list[Problem]:
     problems = []
     if not values.label.strip():
-        problems.append(Problem(f"{prefix}label", "Describe the payment, such as “Deposit”."))
+        problems.append(Problem(f"{prefix}label", N_("Describe the payment, such as “Deposit”.")))
     elif len(values.label) > 200:
-        problems.append(Problem(f"{prefix}label", "Use at most {limit} characters.", limit=200))
+        problems.append(Problem(f"{prefix}label", N_("Use at most {limit} characters."), limit=200))
     if not 0 <= values.amount_minor <= MAX_MINOR:
-        problems.append(Problem(f"{prefix}amount_minor", "Enter an amount between 0 and {most}.", most=MAX_MINOR))
+        problems.append(Problem(f"{prefix}amount_minor", N_("Enter an amount between 0 and {most}."), most=MAX_MINOR))
     return problems
 
 
@@ -142,7 +142,7 @@ def totals_problem(shipping_minor: int, tax_rate_bp: int, lines: Iterable[LineFi
     subtotal = sum(amount for amount, _ in amounts)
     tax = tax_on(sum(amount for amount, taxable in amounts if taxable), tax_rate_bp)
     if not -MAX_MINOR <= subtotal + tax + shipping_minor <= MAX_MINOR or abs(subtotal) > MAX_MINOR:
-        return Problem("lines", "The total would be too large; split the record.")
+        return Problem("lines", N_("The total would be too large; split the record."))
     return None
 
 
@@ -198,7 +198,7 @@ async def flush_checking_number(db: AsyncSession) -> None:
         async with db.begin_nested():
             await db.flush()
     except IntegrityError as clash:
-        raise Problems([Problem("number", "This number is already used.", status=409)]) from clash
+        raise Problems([Problem("number", N_("This number is already used."), status=409)]) from clash
 
 
 async def next_position(db: AsyncSession, model: type[QuoteLine] | type[PaymentInstallment], quote_id: int) -> int:
@@ -277,10 +277,10 @@ async def replace_lines(db: AsyncSession, quote: Quote, wanted: Sequence[LineFie
     for index, values in enumerate(wanted):
         problems += check_line(values, f"lines[{index}].")
         if values.id is not None and values.id not in existing:
-            problems.append(Problem(f"lines[{index}].id", "This record has no line {id}.", id=values.id))
+            problems.append(Problem(f"lines[{index}].id", N_("This record has no line {id}."), id=values.id))
     named = [values.id for values in wanted if values.id is not None]
     if len(named) != len(set(named)):
-        problems.append(Problem("lines", "A line id appears twice."))
+        problems.append(Problem("lines", N_("A line id appears twice.")))
     total = totals_problem(quote.shipping_minor, quote.tax_rate_bp, wanted)
     if total is not None:
         problems.append(total)

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core import N_
+
 #: Columns are 32-bit integers on PostgreSQL: amounts above this cannot be stored.
 MAX_MINOR = 2**31 - 1
 MAX_QUANTITY = Decimal("9999999999")
-RECURRENCES = ("", "Weekly", "Monthly", "Quarterly", "Yearly")
+#: Stored as the English word (the ERP sends it so); shown translated.
+RECURRENCES = ("", N_("Weekly"), N_("Monthly"), N_("Quarterly"), N_("Yearly"))
 
 
 class Problem(ValueError):

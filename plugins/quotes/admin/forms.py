@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core import parse_money
+from core import N_, parse_money
 from plugins.quotes.admin.editing import check_line, check_payment
 from plugins.quotes.admin.fields import (
     MAX_MINOR,
@@ -31,7 +31,7 @@ FORM_FIELD = {
     "unit_price_minor": "unit_price",
     "amount_minor": "amount",
 }
-MONEY_PROBLEM = "Enter an amount such as 1250.00."
+MONEY_PROBLEM = N_("Enter an amount such as 1250.00.")
 
 
 def messages(problems: Problems | Problem, gettext: Callable[..., str]) -> dict[str, str]:
@@ -57,7 +57,7 @@ class _Reader:
         if not raw:
             return None
         if not raw.isdigit() or int(raw) > MAX_MINOR:
-            self.problems.append(Problem(name, "Choose one of the listed entries."))
+            self.problems.append(Problem(name, N_("Choose one of the listed entries.")))
             return None
         return int(raw)
 
@@ -68,7 +68,7 @@ class _Reader:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.problems.append(Problem(name, "Enter a date as YYYY-MM-DD."))
+            self.problems.append(Problem(name, N_("Enter a date as YYYY-MM-DD.")))
             return None
 
     def money(self, name: str, currency: str) -> int:
@@ -81,7 +81,7 @@ class _Reader:
             self.problems.append(Problem(name, MONEY_PROBLEM))
             return 0
         if abs(amount) > MAX_MINOR:
-            self.problems.append(Problem(name, "This amount is too large."))
+            self.problems.append(Problem(name, N_("This amount is too large.")))
             return 0
         return amount
 
@@ -94,7 +94,7 @@ class _Reader:
         except InvalidOperation:
             value = Decimal("NaN")
         if not value.is_finite():
-            self.problems.append(Problem(name, "Enter a number such as 2 or 1.5."))
+            self.problems.append(Problem(name, N_("Enter a number such as 2 or 1.5.")))
             return default
         return value
 
@@ -108,10 +108,10 @@ def read_quote(form: Mapping[str, str], kind_default_currency: str = "USD") -> Q
     currency = read.text("currency").upper() or kind_default_currency
     customer_id = read.optional_id("customer_id")
     if customer_id is None and not any(p.field == "customer_id" for p in read.problems):
-        read.problems.append(Problem("customer_id", "Choose a customer account."))
+        read.problems.append(Problem("customer_id", N_("Choose a customer account.")))
     rate = read.decimal("tax_rate", Decimal(0))
     if rate != rate.quantize(Decimal("0.01")) or not Decimal(0) <= rate <= Decimal(100):
-        read.problems.append(Problem("tax_rate", "Enter a percentage between 0 and 100, such as 8.25."))
+        read.problems.append(Problem("tax_rate", N_("Enter a percentage between 0 and 100, such as 8.25.")))
         rate = Decimal(0)
     values = QuoteFields(
         number=read.text("number"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import utcnow
+from core import N_, utcnow
 from plugins.quotes.admin.editing import lines_of, recompute, suggested_number
 from plugins.quotes.admin.fields import Problem
 from plugins.quotes.models import ORDER, QUOTE, STATUSES, ChangeRequest, Quote, QuoteLine
@@ -46,15 +46,15 @@ async def convert_to_order(db: AsyncSession, tenant_id: int, quote: Quote) -> tu
     admins at the same instant make one order; the later ones get the existing order back.
     """
     if quote.kind != QUOTE:
-        raise Problem("kind", "Only a quote can be turned into an order.")
+        raise Problem("kind", N_("Only a quote can be turned into an order."))
     existing = await order_made_from(db, quote)
     if existing is not None:
         return existing, False
     if quote.status != "approved":
-        raise Problem("status", "Only an approved quote can be turned into an order.", status=409)
+        raise Problem("status", N_("Only an approved quote can be turned into an order."), status=409)
     lines = approved_lines(await lines_of(db, quote.id))
     if not lines:
-        raise Problem("lines", "The quote has no approved lines.", status=409)
+        raise Problem("lines", N_("The quote has no approved lines."), status=409)
     claimed = await db.execute(
         update(Quote)
         .where(Quote.id == quote.id, Quote.status == "approved")
@@ -65,7 +65,7 @@ async def convert_to_order(db: AsyncSession, tenant_id: int, quote: Quote) -> tu
         await db.refresh(quote)
         existing = await order_made_from(db, quote)
         if existing is None:
-            raise Problem("status", "Only an approved quote can be turned into an order.", status=409)
+            raise Problem("status", N_("Only an approved quote can be turned into an order."), status=409)
         return existing, False
     quote.status = "ordered"
     order = Quote(
@@ -98,7 +98,7 @@ async def convert_to_order(db: AsyncSession, tenant_id: int, quote: Quote) -> tu
 
 def set_status(quote: Quote, status: str) -> None:
     if status not in STATUSES[quote.kind]:
-        raise Problem("status", "Choose one of: {choices}.", choices=", ".join(STATUSES[quote.kind]))
+        raise Problem("status", N_("Choose one of: {choices}."), choices=", ".join(STATUSES[quote.kind]))
     quote.status = status
     if status == "approved" and quote.approved_at is None:
         quote.approved_at = utcnow()
@@ -110,11 +110,11 @@ def answer_change_request(change: ChangeRequest, response: str, status: str) -> 
     """The vendor's answer; resolving needs one, so the customer learns what was done."""
     response = response.strip()
     if len(response) > 10000:
-        raise Problem("response", "Use at most {limit} characters.", limit=10000)
+        raise Problem("response", N_("Use at most {limit} characters."), limit=10000)
     if status not in CHANGE_STATUSES:
-        raise Problem("status", "Choose one of: {choices}.", choices=", ".join(CHANGE_STATUSES))
+        raise Problem("status", N_("Choose one of: {choices}."), choices=", ".join(CHANGE_STATUSES))
     if status == "resolved" and not response:
-        raise Problem("response", "Write what was done before resolving the request.")
+        raise Problem("response", N_("Write what was done before resolving the request."))
     change.response = response
     if status == "resolved" and change.status != "resolved":
         change.resolved_at = utcnow()
