@@ -211,7 +211,8 @@ async def create_quote(db: AsyncSession, kind: str, values: QuoteFields, lines: 
     problems = await check_quote(db, kind, values, None)
     for index, line in enumerate(lines):
         problems += check_line(line, f"lines[{index}].")
-    total = totals_problem(values.shipping_minor, values.tax_rate_bp, lines)
+    # Totals only of lines that are right in themselves (an absurd quantity cannot be multiplied).
+    total = None if problems else totals_problem(values.shipping_minor, values.tax_rate_bp, lines)
     if total is not None:
         problems.append(total)
     if problems:
@@ -249,7 +250,7 @@ async def save_line(db: AsyncSession, quote: Quote, line: QuoteLine | None, valu
     """Add a line (``line`` None) or change one, then recompute the totals."""
     problems = check_line(values)
     others = [other for other in await lines_of(db, quote.id) if line is None or other.id != line.id]
-    total = totals_problem(quote.shipping_minor, quote.tax_rate_bp, [*others, values])
+    total = None if problems else totals_problem(quote.shipping_minor, quote.tax_rate_bp, [*others, values])
     if total is not None:
         problems.append(total)
     if problems:
@@ -281,7 +282,7 @@ async def replace_lines(db: AsyncSession, quote: Quote, wanted: Sequence[LineFie
     named = [values.id for values in wanted if values.id is not None]
     if len(named) != len(set(named)):
         problems.append(Problem("lines", N_("A line id appears twice.")))
-    total = totals_problem(quote.shipping_minor, quote.tax_rate_bp, wanted)
+    total = None if problems else totals_problem(quote.shipping_minor, quote.tax_rate_bp, wanted)
     if total is not None:
         problems.append(total)
     if problems:

@@ -34,6 +34,12 @@ FORM_FIELD = {
 MONEY_PROBLEM = N_("Enter an amount such as 1250.00.")
 
 
+def chosen_id(value: object) -> int | None:
+    """An id from a query string or form, or None for anything that cannot be one."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and int(text) <= MAX_MINOR else None
+
+
 def messages(problems: Problems | Problem, gettext: Callable[..., str]) -> dict[str, str]:
     found = problems.problems if isinstance(problems, Problems) else [problems]
     errors: dict[str, str] = {}
@@ -110,7 +116,7 @@ def read_quote(form: Mapping[str, str], kind_default_currency: str = "USD") -> Q
     if customer_id is None and not any(p.field == "customer_id" for p in read.problems):
         read.problems.append(Problem("customer_id", N_("Choose a customer account.")))
     rate = read.decimal("tax_rate", Decimal(0))
-    if rate != rate.quantize(Decimal("0.01")) or not Decimal(0) <= rate <= Decimal(100):
+    if not Decimal(0) <= rate <= Decimal(100) or rate != rate.quantize(Decimal("0.01")):
         read.problems.append(Problem("tax_rate", N_("Enter a percentage between 0 and 100, such as 8.25.")))
         rate = Decimal(0)
     values = QuoteFields(

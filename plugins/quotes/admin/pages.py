@@ -43,8 +43,7 @@ async def _quote(ctx: Ctx, quote_id: int) -> Quote:
 async def _form_page(
     ctx: Ctx, kind: str, form: dict[str, Any], errors: dict[str, str], quote: Quote | None = None, status: int = 200
 ) -> Page:
-    customer_id = form.get("customer_id")
-    choices = await queries.form_choices(ctx.db, int(customer_id) if str(customer_id or "").isdigit() else None)
+    choices = await queries.form_choices(ctx.db, forms.chosen_id(form.get("customer_id")))
     return await render(
         ctx,
         "quotes/admin/form.html",
