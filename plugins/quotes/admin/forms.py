@@ -108,10 +108,10 @@ class _Reader:
         return self.form.get(name) in ("1", "on", "true")
 
 
-def read_quote(form: Mapping[str, str], kind_default_currency: str = "USD") -> QuoteFields:
+def read_quote(form: Mapping[str, str], default_currency: str = "USD") -> QuoteFields:
     """The quote form's values; raises :class:`Problems` for what could not be read at all."""
     read = _Reader(form)
-    currency = read.text("currency").upper() or kind_default_currency
+    currency = read.text("currency").upper() or default_currency
     customer_id = read.optional_id("customer_id")
     if customer_id is None and not any(p.field == "customer_id" for p in read.problems):
         read.problems.append(Problem("customer_id", N_("Choose a customer account.")))

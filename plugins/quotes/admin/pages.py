@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core import Ctx, Page, flash, form_data, format_money, render
+from core import Ctx, Page, flash, form_data, format_money, record_recent, render
 from plugins.quotes.admin import editing, forms, queries, workflow
 from plugins.quotes.admin.fields import RECURRENCES, Problem, Problems
 from plugins.quotes.models import (
@@ -124,7 +124,10 @@ class QuotesAdminController(Controller):
 
     @get("/{quote_id:int}")
     async def detail(self, ctx: Ctx, quote_id: FromPath[int]) -> Page:
-        return await _detail_page(ctx, await _quote(ctx, quote_id))
+        quote = await _quote(ctx, quote_id)
+        kind = ctx._("Quote") if quote.kind == QUOTE else ctx._("Order")
+        await record_recent(ctx, title=f"{quote.number} {quote.name}".strip(), url=_url(quote), kind=kind)
+        return await _detail_page(ctx, quote)
 
     @get("/{quote_id:int}/edit")
     async def edit(self, ctx: Ctx, quote_id: FromPath[int], request: Request[Any, Any, Any]) -> Page:

@@ -300,3 +300,9 @@ async def test_absurd_values_are_refused_not_crashed(admin, shop, db):
     assert (await admin.post(f"/admin/quotes/{quote.id}/lines", line)).status_code == 400
     tiny = {"item": "X", "quantity": "1e-999999", "unit_price": "1"}
     assert (await admin.post(f"/admin/quotes/{quote.id}/lines", tiny)).status_code == 400
+
+
+async def test_opened_records_appear_under_recent(admin, shop, db):
+    quote = await add_quote(db, shop, "Q-00001", name="Boiler")
+    await admin.get(f"/admin/quotes/{quote.id}")
+    assert f'href="/admin/quotes/{quote.id}"' in (await admin.get("/recent")).text
