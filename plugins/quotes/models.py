@@ -181,3 +181,7 @@ class ChangeRequest(CustomerOwned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     submission_key: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
+
+
+# The orders made from a record (admin record page, converting a quote) are found by source_id.
+Index("ix_quotes_quote_source", Quote.source_id)
