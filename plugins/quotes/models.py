@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import N_, Base, CustomerOwned, utcnow
@@ -97,13 +97,13 @@ class Quote(CustomerOwned, Base):
     #: Orders: one-time or recurring ("Monthly", "Quarterly", ...; empty for one-time).
     recurrence: Mapped[str] = mapped_column(String(40), default="")
 
-    shipping_minor: Mapped[int] = mapped_column(default=0)
+    shipping_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     #: Tax rate on taxable lines in basis points (825 = 8.25 %).
     tax_rate_bp: Mapped[int] = mapped_column(default=0)
     # Computed on the server by plugins.quotes.pricing.apply_totals whenever lines change.
-    subtotal_minor: Mapped[int] = mapped_column(default=0)
-    tax_minor: Mapped[int] = mapped_column(default=0)
-    total_minor: Mapped[int] = mapped_column(default=0)
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     #: True while some line that needs approval is not approved yet (the "needs your action" marker).
     awaiting_approval: Mapped[bool] = mapped_column(default=False, index=True)
 
@@ -126,9 +126,9 @@ class QuoteLine(CustomerOwned, Base):
     item: Mapped[str] = mapped_column(String(80), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(1))
-    unit_price_minor: Mapped[int] = mapped_column(default=0)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     #: quantity × unit price, rounded half up to a minor unit (computed on the server).
-    amount_minor: Mapped[int] = mapped_column(default=0)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     taxable: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(30), default="open")
     needs_approval: Mapped[bool] = mapped_column(default=True)
@@ -146,7 +146,7 @@ class PaymentInstallment(CustomerOwned, Base):
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
-    amount_minor: Mapped[int] = mapped_column(default=0)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Approval(CustomerOwned, Base):
@@ -162,7 +162,7 @@ class Approval(CustomerOwned, Base):
     #: The approval terms exactly as the customer accepted them.
     terms_text: Mapped[str] = mapped_column(Text, default="")
     line_count: Mapped[int] = mapped_column(default=0)
-    amount_minor: Mapped[int] = mapped_column(default=0)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     #: A token the form carries, so a double submission is recorded once.
     submission_key: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import N_, Base, CustomerOwned, TenantOwned, utcnow
@@ -237,7 +237,7 @@ class PurchaseOrder(CustomerOwned, Base):
     ordered_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     due_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
-    total_minor: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
     external_ref: Mapped[str | None] = mapped_column(String(80), default=None, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -255,7 +255,7 @@ class PurchaseOrderLine(CustomerOwned, Base):
     description: Mapped[str] = mapped_column(String(500), default="")
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(1))
     quantity_shipped: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal(0))
-    unit_price_minor: Mapped[int] = mapped_column(default=0)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class PackingSlip(CustomerOwned, Base):

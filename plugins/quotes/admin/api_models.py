@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from plugins.quotes.admin.fields import MAX_MINOR
+from plugins.quotes.admin.fields import MAX_ID, MAX_MINOR
 
-Id = Annotated[int, Meta(ge=1, le=MAX_MINOR, description="A record's id")]
+Id = Annotated[int, Meta(ge=1, le=MAX_ID, description="A record's id")]
 Minor = Annotated[int, Meta(ge=-MAX_MINOR, le=MAX_MINOR, description="An amount in minor units (cents)")]
 Positive = Annotated[int, Meta(ge=0, le=MAX_MINOR, description="An amount in minor units (cents)")]
 Kind = Literal["quote", "order"]

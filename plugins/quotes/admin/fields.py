@@ -13,8 +13,11 @@ from typing import Any
 
 from core import N_
 
-#: Columns are 32-bit integers on PostgreSQL: amounts above this cannot be stored.
-MAX_MINOR = 2**31 - 1
+#: The largest amount (minor units) a price, line or total may reach: 100 billion in a two-decimal
+#: currency, far inside the 64-bit money columns even summed over many lines.
+MAX_MINOR = 10**13
+#: Ids are 32-bit integers.
+MAX_ID = 2**31 - 1
 MAX_QUANTITY = Decimal("9999999999")
 #: Stored as the English word (the ERP sends it so); shown translated.
 RECURRENCES = ("", N_("Weekly"), N_("Monthly"), N_("Quarterly"), N_("Yearly"))

@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("ordered_on", sa.Date(), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("total_minor", sa.Integer(), nullable=False),
+        sa.Column("total_minor", sa.BigInteger(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("external_ref", sa.String(length=80), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -194,7 +194,7 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=500), nullable=False),
         sa.Column("quantity", sa.Numeric(precision=14, scale=4), nullable=False),
         sa.Column("quantity_shipped", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("unit_price_minor", sa.Integer(), nullable=False),
+        sa.Column("unit_price_minor", sa.BigInteger(), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
