@@ -57,7 +57,7 @@ from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
-from core.money import format_money, parse_money
+from core.money import AmountError, format_money, minor_digits, parse_money
 from core.notices import NoticeError, post_message
 from core.numbering import next_number
 from core.parts import Parts
@@ -82,6 +82,7 @@ __all__ = [
     "ActionItem",
     "ActionSource",
     "ActivityCounter",
+    "AmountError",
     "Attachment",
     "Base",
     "Ctx",
@@ -139,6 +140,7 @@ __all__ = [
     "list_files",
     "load_catalogs",
     "load_record",
+    "minor_digits",
     "max_upload_bytes",
     "next_number",
     "open_activity",

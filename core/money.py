@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from core.i18n import N_
 
 #: Currencies whose minor unit is not a hundredth (ISO 4217 exponents); the rest use 2.
 _DIGITS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3, "JOD": 3}
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CHF": "CHF "}
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class AmountError(ValueError):
+    """A typed amount we cannot read: ``msgid`` and ``values`` for ``ctx._(error.msgid, **error.values)``."""
+
+    def __init__(self, msgid: str, **values: Any) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid, self.values = msgid, values
 
 
 def minor_digits(currency: str) -> int:
@@ -33,16 +44,16 @@ def format_money(minor: int | None, currency: str = "USD") -> str:
 
 
 def parse_money(text: str | int | float | Decimal, currency: str = "USD") -> int:
-    """A typed amount (``"1,234.5"``, ``"$12"``) → minor units. ValueError says what is wrong."""
+    """A typed amount (``"1,234.5"``, ``"$12"``) → minor units. :class:`AmountError` says what is wrong."""
     raw = str(text).strip().replace(",", "").replace(" ", "")
     raw = raw.lstrip(_SYMBOLS.get((currency or "USD").upper(), "").strip() or "\0")
     if not _AMOUNT.match(raw):
-        raise ValueError("Enter an amount such as 1250.00.")
+        raise AmountError(N_("Enter an amount such as 1250.00."))
     digits = minor_digits(currency)
     try:
         value = Decimal(raw).scaleb(digits)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
-        raise ValueError("Enter an amount such as 1250.00.") from exc
+        raise AmountError(N_("Enter an amount such as 1250.00.")) from exc
     if value != value.to_integral_value():
-        raise ValueError(f"Use at most {digits} decimal places.")
+        raise AmountError(N_("Use at most {digits} decimal places."), digits=digits)
     return int(value)
