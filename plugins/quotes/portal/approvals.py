@@ -54,7 +54,8 @@ async def approve_lines(
     if submission_key and await ctx.db.scalar(select(Approval.id).where(Approval.submission_key == submission_key)):
         return ApprovalResult("already_recorded")
     if quote.status not in APPROVABLE_STATUSES[quote.kind]:
-        return ApprovalResult("closed")
+        # Approved meanwhile (another contact's approval took the last lines) or closed by the vendor.
+        return ApprovalResult("already_approved" if quote.status == "approved" else "closed")
     now = utcnow()
     approval = Approval(
         customer_id=quote.customer_id,

@@ -111,6 +111,7 @@ def make_record(db, shop):
                     quantity=Decimal(2),
                     unit_price_minor=1000 * i,
                     needs_approval=True,
+                    taxable=True,
                     approved_at=dt.datetime(2026, 11, 2) if i <= approved_lines else None,
                     status="approved" if i <= approved_lines else "open",
                 )
@@ -136,9 +137,10 @@ async def line_ids(db, tenant_id: int, record: Quote) -> list[int]:
 
 
 async def reload(db, tenant_id: int, model: Any, row_id: int) -> Any:
+    from sqlalchemy import select
+
     async with scoped(db, Scope(tenant_id)):
-        db.expire_all()
-        return await db.get(model, row_id)
+        return await db.scalar(select(model).where(model.id == row_id).execution_options(populate_existing=True))
 
 
 async def form_key(client, url: str) -> str:
