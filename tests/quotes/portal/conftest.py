@@ -132,8 +132,8 @@ async def line_ids(db, tenant_id: int, record: Quote) -> list[int]:
     from sqlalchemy import select
 
     async with scoped(db, Scope(tenant_id)):
-        rows = await db.scalars(select(QuoteLine.id).where(QuoteLine.quote_id == record.id).order_by(QuoteLine.position))
-        return list(rows)
+        query = select(QuoteLine.id).where(QuoteLine.quote_id == record.id).order_by(QuoteLine.position)
+        return list(await db.scalars(query))
 
 
 async def reload(db, tenant_id: int, model: Any, row_id: int) -> Any:

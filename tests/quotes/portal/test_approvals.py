@@ -26,7 +26,13 @@ async def test_approving_several_lines_records_who_when_terms_and_name(shop, mak
     key = await form_key(nora, f"/quotes/{quote.id}")
     answer = await nora.post(
         f"/quotes/{quote.id}/approve",
-        {"scope": "lines", "line": [str(ids[0]), str(ids[2])], "accept": "1", "typed_name": "Nora North", "submission_key": key},
+        {
+            "scope": "lines",
+            "line": [str(ids[0]), str(ids[2])],
+            "accept": "1",
+            "typed_name": "Nora North",
+            "submission_key": key,
+        },
     )
     assert answer.status_code == 303 and answer.headers["location"] == f"/quotes/{quote.id}"
     [approval] = await approvals_of(db, shop, quote)
@@ -80,7 +86,8 @@ async def test_the_form_is_shown_again_with_what_is_missing(shop, make_record, l
     ids = await line_ids(db, shop.tenant.id, quote)
     nora = await login_as(shop.nora)
     answer = await nora.post(
-        f"/quotes/{quote.id}/approve", {"scope": "lines", "line": str(ids[1]), "typed_name": "", "submission_key": "x" * 20}
+        f"/quotes/{quote.id}/approve",
+        {"scope": "lines", "line": str(ids[1]), "typed_name": "", "submission_key": "x" * 20},
     )
     assert answer.status_code == 400
     assert "Tick the box to accept the approval terms." in answer.text

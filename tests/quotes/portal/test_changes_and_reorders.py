@@ -57,7 +57,9 @@ async def test_change_requests_answer_404_for_hidden_records(shop, make_record, 
     assert (await nora.get(f"/quotes/{south.id}/change")).status_code == 404
 
 
-async def test_reordering_copies_the_order_and_notifies_the_vendor(shop, make_record, login_as, db, portico, smtp_server):
+async def test_reordering_copies_the_order_and_notifies_the_vendor(
+    shop, make_record, login_as, db, portico, smtp_server
+):
     done = await make_record(kind=ORDER, status="completed", lines=2, customer_po="PO-1", ship_to="Dock 9")
     nora = await login_as(shop.nora)
     page = await nora.get(f"/orders/{done.id}")
@@ -111,9 +113,7 @@ async def test_reorder_is_refused_when_not_allowed(shop, make_record, login_as, 
     assert await rows(db, shop, select(Quote).where(Quote.status == "requested")) == []
 
 
-async def test_reorder_and_notification_follow_the_settings(
-    shop, make_record, login_as, db, portico, smtp_server
-):
+async def test_reorder_and_notification_follow_the_settings(shop, make_record, login_as, db, portico, smtp_server):
     done = await make_record(kind=ORDER, status="completed", lines=1)
     staff = await login_as(shop.staff)
     saved = await save_settings(staff, reorder_enabled="", notify_email="orders@acme.test")
