@@ -48,7 +48,7 @@ async def needs_approval_widget(ctx: RequestContext) -> dict[str, Any]:
     if kinds:
         clause = awaiting(ctx, kinds[0]) if len(kinds) == 1 else awaiting(ctx, QUOTE) | awaiting(ctx, ORDER)
         rows = await ctx.db.execute(select(Quote.kind, func.count(Quote.id)).where(clause).group_by(Quote.kind))
-        counts.update({kind: count for kind, count in rows.tuples()})
+        counts.update({kind: count for kind, count in rows})
     return {"counts": counts, "links": {kind: f"{BASE_URL[kind]}?action=1" for kind in kinds}}
 
 
@@ -60,7 +60,7 @@ async def open_quotes_widget(ctx: RequestContext) -> dict[str, Any]:
         .group_by(Quote.currency)
         .order_by(Quote.currency)
     )
-    found = list(rows.tuples())
+    found = list(rows)
     values = [(currency, int(total or 0)) for currency, _count, total in found]
     count = sum(count for _currency, count, _total in found)
     return {"values": values, "count": count}
@@ -75,7 +75,7 @@ async def work_summary_widget(ctx: RequestContext) -> dict[str, Any]:
         rows = await ctx.db.execute(
             select(Quote.kind, Quote.status, func.count(Quote.id)).where(clause).group_by(Quote.kind, Quote.status)
         )
-        for kind, status, count in rows.tuples():
+        for kind, status, count in rows:
             summary[kind][status] = count
     history = {kind: [s for s in STATUSES[kind] if s not in OPEN_STATUSES[kind]] for kind in kinds}
     return {"summary": summary, "links": BASE_URL, "labels": STATUSES, "history": history}
@@ -111,4 +111,4 @@ async def open_quotes_per_site(ctx: RequestContext, customer_ids: Sequence[int])
         .where(visible(ctx, QUOTE), Quote.status.in_(OPEN_STATUSES[QUOTE]), Quote.customer_id.in_(list(customer_ids)))
         .group_by(Quote.customer_id)
     )
-    return {customer_id: count for customer_id, count in rows.tuples()}
+    return {customer_id: count for customer_id, count in rows}
