@@ -56,13 +56,9 @@ def visible_orders(ctx: RequestContext) -> ColumnElement[bool]:
     return visible(ctx, ORDER)
 
 
-async def find_visible(ctx: RequestContext, kind: str, record_id: int, *, lock: bool = False) -> Quote:
-    """The record, as this user may see it, or 404. ``lock`` re-reads it ``FOR UPDATE`` (PostgreSQL),
-    so that actions on one record (approvals) wait for each other instead of interleaving."""
-    query = select(Quote).where(Quote.id == record_id, visible(ctx, kind))
-    if lock:
-        query = query.with_for_update(of=Quote).execution_options(populate_existing=True)
-    quote = await ctx.db.scalar(query)
+async def find_visible(ctx: RequestContext, kind: str, record_id: int) -> Quote:
+    """The record, as this user may see it, or 404."""
+    quote = await ctx.db.scalar(select(Quote).where(Quote.id == record_id, visible(ctx, kind)))
     if quote is None:
         raise NotFoundException()
     return quote

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.accounts import scoped
 from core.db import Scope
+from core.testing import deliver_mail
 from plugins.quotes.models import Approval, Quote, QuoteLine
 from tests.quotes.portal.conftest import ORDER, form_key, line_ids, reload
 
@@ -48,7 +49,9 @@ async def test_approving_several_lines_records_who_when_terms_and_name(shop, mak
     assert "Thank you: 2 line(s) approved." in page and "signing as “Nora North”" in page
 
 
-async def test_approving_the_last_line_approves_the_record(shop, make_record, login_as, db):
+async def test_approving_the_last_line_approves_the_record_and_emails_the_vendor(
+    shop, make_record, login_as, db, portico, smtp_server
+):
     quote = await make_record(lines=2, approved_lines=1)
     ids = await line_ids(db, shop.tenant.id, quote)
     nora = await login_as(shop.nora)
@@ -61,6 +64,12 @@ async def test_approving_the_last_line_approves_the_record(shop, make_record, lo
     record = await reload(db, shop.tenant.id, Quote, quote.id)
     assert record.status == "approved" and record.approved_at is not None and not record.awaiting_approval
     assert "is approved" in (await nora.get(f"/quotes/{quote.id}")).text
+
+    await deliver_mail(portico)
+    [mail] = smtp_server.to("stan@acme.test")  # the sales rep
+    assert f"approved 1 line(s) of Quote {quote.number}" in mail["Subject"]
+    body = mail.get_body(("plain",)).get_content()
+    assert '"N. North"' in body and "$40.00" in body and "Every line is approved now." in body
 
 
 async def test_approving_a_whole_order(shop, make_record, login_as, db):
