@@ -15,6 +15,9 @@ from plugins.quotes.models import APPROVABLE_STATUSES, OPEN_STATUSES, ORDER, QUO
 from plugins.quotes.portal.visibility import BASE_URL, VIEW_PERMISSION, visible
 
 ACTION_ITEMS_SHOWN = 50
+#: Counts of records awaiting approval stop here: a badge on every page must not scan thousands of
+#: rows (the card then says "99+").
+COUNT_CAP = 99
 
 
 def _kinds(ctx: RequestContext) -> list[str]:
@@ -26,11 +29,17 @@ def awaiting(ctx: RequestContext, kind: str) -> ColumnElement[bool]:
     return visible(ctx, kind) & Quote.awaiting_approval.is_(True) & Quote.status.in_(APPROVABLE_STATUSES[kind])
 
 
+async def capped_awaiting_count(ctx: RequestContext, kind: str) -> int:
+    """How many records of ``kind`` await approval, counting at most ``COUNT_CAP + 1`` of them."""
+    first = select(Quote.id).where(awaiting(ctx, kind)).limit(COUNT_CAP + 1).subquery()
+    return await ctx.db.scalar(select(func.count()).select_from(first)) or 0
+
+
 async def _awaiting_count(ctx: RequestContext, kind: str) -> int | None:
     # Only people who can approve are asked to act; for the others the badge would be noise.
     if not ctx.can("quotes.approve"):
         return None
-    return await ctx.db.scalar(select(func.count(Quote.id)).where(awaiting(ctx, kind))) or None
+    return min(await capped_awaiting_count(ctx, kind), COUNT_CAP) or None
 
 
 async def quotes_badge(ctx: RequestContext) -> int | None:
@@ -44,12 +53,8 @@ async def orders_badge(ctx: RequestContext) -> int | None:
 async def needs_approval_widget(ctx: RequestContext) -> dict[str, Any]:
     """How many quotes and orders wait for approval, each linking to its pre-filtered list."""
     kinds = _kinds(ctx)
-    counts: dict[str, int] = {kind: 0 for kind in kinds}
-    if kinds:
-        clause = awaiting(ctx, kinds[0]) if len(kinds) == 1 else awaiting(ctx, QUOTE) | awaiting(ctx, ORDER)
-        rows = await ctx.db.execute(select(Quote.kind, func.count(Quote.id)).where(clause).group_by(Quote.kind))
-        counts.update({kind: count for kind, count in rows})
-    return {"counts": counts, "links": {kind: f"{BASE_URL[kind]}?action=1" for kind in kinds}}
+    counts = {kind: await capped_awaiting_count(ctx, kind) for kind in kinds}
+    return {"counts": counts, "cap": COUNT_CAP, "links": {kind: f"{BASE_URL[kind]}?action=1" for kind in kinds}}
 
 
 async def open_quotes_widget(ctx: RequestContext) -> dict[str, Any]:

@@ -119,7 +119,7 @@ def _contains(column: Any, text: str) -> Any:
     return column.ilike(f"%{escaped}%", escape="\\")
 
 
-def filtered(ctx: RequestContext, kind: str, filters: ListFilters) -> Select[tuple[Quote]]:
+def filtered(ctx: RequestContext, kind: str, filters: ListFilters) -> Select[Quote]:
     """SELECT of the visible records of ``kind`` matching ``filters`` (unordered, unpaged)."""
     query = select(Quote).where(visible(ctx, kind), Quote.status.in_(filters.statuses))
     due = Quote.target_date if kind == ORDER else Quote.valid_until
