@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -29,7 +30,7 @@ class RecordView:
         """Whether the record is in a status where the customer approves lines."""
         return self.quote.status in APPROVABLE_STATUSES[self.quote.kind]
 
-    @property
+    @cached_property
     def pending_lines(self) -> list[QuoteLine]:
         """Lines still waiting for the customer's approval."""
         if not self.approvable:
