@@ -41,6 +41,16 @@ def portico_menu_items() -> list[MenuItem]:
             order=7,
             section="admin",
             badge=open_change_requests,
+            parent="admin_quotes",
+        ),
+        MenuItem(
+            "admin_reorders",
+            N_("Reorder requests"),
+            "/admin/quotes/reorders",
+            "quotes.manage",
+            order=8,
+            section="admin",
+            parent="admin_quotes",
         ),
     ]
 
