@@ -57,7 +57,7 @@ from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
-from core.money import AmountError, format_money, minor_digits, parse_money
+from core.money import AmountError, format_money, format_quantity, minor_digits, parse_money
 from core.notices import NoticeError, post_message
 from core.numbering import next_number
 from core.parts import Parts
@@ -130,6 +130,7 @@ __all__ = [
     "flash",
     "form_data",
     "format_money",
+    "format_quantity",
     "form_lists",
     "hash_password",
     "hookimpl",

@@ -1,4 +1,4 @@
-"""Money as integer minor units (cents): printing it for people and reading it from forms.
+"""Money as integer minor units (cents), and quantities: printing them for people, reading them from forms.
 
 Modules store amounts as ``int`` minor units and a three-letter currency code, compute totals on
 integers, and only turn them into text here.
@@ -57,3 +57,12 @@ def parse_money(text: str | int | float | Decimal, currency: str = "USD") -> int
     if value != value.to_integral_value():
         raise AmountError(N_("Use at most {digits} decimal places."), digits=digits)
     return int(value)
+
+
+def format_quantity(value: Decimal | int | float | None) -> str:
+    """``Decimal("40.0000")`` → ``"40"``, ``Decimal("2.5000")`` → ``"2.5"``: never ``4E+1``."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    text = f"{number.normalize():f}"
+    return "0" if text in ("-0", "") else text

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from core.context import RequestContext
 from core.declarations import MenuItem
 from core.i18n import interpolate
-from core.money import format_money
+from core.money import format_money, format_quantity
 from core.web.sessions import pop_flashes
 
 log = logging.getLogger("portico.web")
@@ -76,6 +76,7 @@ def make_environment(plugin_dirs: Sequence[Path], inline: dict[str, str] | None 
     env.filters["datetime"] = format_datetime
     env.filters["safe_url"] = safe_url
     env.filters["money"] = format_money  # {{ quote.total_minor | money(quote.currency) }}
+    env.filters["quantity"] = format_quantity  # {{ line.quantity | quantity }}: 40, 2.5, never 4E+1
     env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
     env.globals["_"] = translate
     return env

@@ -1,8 +1,10 @@
 """Small kernel helpers for modules: money, document numbers, plugins made of parts."""
 
+from decimal import Decimal
+
 import pytest
 
-from core import Scope, format_money, next_number, parse_money
+from core import Scope, format_money, format_quantity, next_number, parse_money
 from core.accounts import create_customer, create_tenant, scoped
 from tests.core import example_plugin
 from tests.core.example_plugin import Note
@@ -88,3 +90,18 @@ async def test_a_plugin_made_of_parts_declares_what_each_part_does(portal_factor
 
     await seed_demo(db, plugins, portal.portico)
     assert seeded == ["first", "second"]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("40.0000"), "40"),
+        (Decimal("2.5000"), "2.5"),
+        (Decimal("0E-4"), "0"),
+        (3, "3"),
+        (0.25, "0.25"),
+        (None, ""),
+    ],
+)
+def test_quantities_print_as_people_write_them(value, text):
+    assert format_quantity(value) == text

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from core import Customer, RequestContext, User
+from core import Customer, RequestContext, User, format_quantity
 from plugins.workorders.manage.moving import position_of
 from plugins.workorders.models import (
     ACTIVE_STATUSES,
@@ -118,7 +118,7 @@ class PartView:
 
 def quantity_text(value: Decimal | None) -> str:
     """12.5000 → "12.5", 3.0000 → "3"."""
-    return f"{(value or Decimal(0)).normalize():f}"
+    return format_quantity(value or Decimal(0))
 
 
 @dataclass

@@ -75,7 +75,7 @@ def portico_settings_fields() -> list[SettingsField]:
 
 
 def portico_menu_items() -> list[MenuItem]:
-    return [MenuItem("orders", N_("Work orders"), "/workorders", VIEW, order=30)]
+    return [MenuItem("orders", N_("Work orders"), "/workorders", VIEW, order=40)]
 
 
 def portico_routes() -> list[Any]:

@@ -1,13 +1,7 @@
-"""Quantities as people write them: ``40``, ``12.5``, never ``40.0000``."""
+"""Quantities as people write them: ``40``, ``12.5``, never ``40.0000`` (the kernel's format)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from core import format_quantity as qty
 
-
-def qty(value: Decimal | int | float | None) -> str:
-    if value is None:
-        return ""
-    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    text = f"{number.normalize():f}"
-    return "0" if text in ("-0", "") else text
+__all__ = ["qty"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import Customer, RequestContext
+from core import Customer, RequestContext, format_quantity
 from plugins.workorders.models import (
     BillOfLading,
     BillOfLadingLine,
@@ -24,10 +24,7 @@ KG_TO_LB = Decimal("2.20462")
 
 def quantity(value: Decimal | int | None) -> str:
     """``12.0000`` → ``12``, ``2.5000`` → ``2.5``: quantities without trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_quantity(value)
 
 
 def vendor_block(ctx: RequestContext) -> str:
