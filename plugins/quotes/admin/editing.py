@@ -222,9 +222,9 @@ async def create_quote(db: AsyncSession, kind: str, values: QuoteFields, lines: 
     db.add(quote)
     await flush_checking_number(db)
     for position, line_values in enumerate(lines, start=1):
-        line = QuoteLine(quote_id=quote.id, customer_id=quote.customer_id, position=position)
-        apply_line_fields(line, line_values)
-        db.add(line)
+        new_line = QuoteLine(quote_id=quote.id, customer_id=quote.customer_id, position=position)
+        apply_line_fields(new_line, line_values)
+        db.add(new_line)
     await recompute(db, quote)
     return quote
 
@@ -239,7 +239,8 @@ async def update_quote(db: AsyncSession, quote: Quote, values: QuoteFields) -> N
     if problems:
         raise Problems(problems)
     if values.customer_id != quote.customer_id:
-        for child in [*lines, *await payments_of(db, quote.id)]:
+        children: list[QuoteLine | PaymentInstallment] = [*lines, *await payments_of(db, quote.id)]
+        for child in children:
             child.customer_id = values.customer_id
     apply_quote_fields(quote, values)
     await flush_checking_number(db)
@@ -287,11 +288,11 @@ async def replace_lines(db: AsyncSession, quote: Quote, wanted: Sequence[LineFie
         problems.append(total)
     if problems:
         raise Problems(problems)
-    for line_id, line in existing.items():
+    for line_id, dropped in existing.items():
         if line_id not in named:
-            await db.delete(line)
+            await db.delete(dropped)
     for position, values in enumerate(wanted, start=1):
-        line = existing[values.id] if values.id is not None else None
+        line: QuoteLine | None = existing[values.id] if values.id is not None else None
         if line is None:
             line = QuoteLine(quote_id=quote.id, customer_id=quote.customer_id)
             db.add(line)

@@ -60,7 +60,7 @@ async def _form_page(
 
 async def _detail_page(ctx: Ctx, quote: Quote, status: int = 200, **forms_state: Any) -> Page:
     detail = await queries.load_detail(ctx.db, quote)
-    state = {"line_form": {"quantity": "1", "taxable": "1", "needs_approval": "1"}, "line_errors": {}}
+    state: dict[str, Any] = {"line_form": {"quantity": "1", "taxable": "1", "needs_approval": "1"}, "line_errors": {}}
     state |= {"payment_form": {}, "payment_errors": {}, "change_errors": {}, "change_id": None}
     state |= forms_state
     return await render(
@@ -98,7 +98,7 @@ class QuotesAdminController(Controller):
     @get("/new")
     async def new(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         params = request.query_params
-        kind = params.get("kind") if params.get("kind") in KINDS else QUOTE
+        kind = str(params["kind"]) if params.get("kind") in KINDS else QUOTE
         form: dict[str, Any] = {
             "number": await editing.suggested_number(ctx.db, ctx.tenant.id, kind),
             "status": "draft" if kind == QUOTE else "quoted",
@@ -113,7 +113,7 @@ class QuotesAdminController(Controller):
     @post("/new")
     async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         form = await form_data(request)
-        kind = form.get("kind") if form.get("kind") in KINDS else QUOTE
+        kind = str(form["kind"]) if form.get("kind") in KINDS else QUOTE
         try:
             quote = await editing.create_quote(ctx.db, kind, forms.read_quote(form))
         except (Problems, Problem) as refused:

@@ -46,10 +46,10 @@ def _after(params: Mapping[str, Any]) -> int | None:
 async def list_records(db: AsyncSession, params: Mapping[str, Any], *, only_status: str | None = None) -> Listing:
     """One page of quotes or orders, newest first: ``kind``, ``status``, ``q`` (number, name,
     customer, PO) and ``after`` (the last id of the previous page)."""
-    kind = params.get("kind") if params.get("kind") in KINDS else QUOTE
+    kind = str(params["kind"]) if params.get("kind") in KINDS else QUOTE
     if only_status is not None:
         kind = ORDER
-    status = only_status or (params.get("status") if params.get("status") in STATUSES[kind] else "")
+    status = only_status or (str(params["status"]) if params.get("status") in STATUSES[kind] else "")
     text = str(params.get("q", "")).strip()[:100]
     query = (
         select(Quote, Customer.name)
@@ -147,7 +147,7 @@ class ChangeRow:
 
 async def list_changes(db: AsyncSession, params: Mapping[str, Any]) -> tuple[str, list[ChangeRow], int | None]:
     """Change requests of every record, newest first; ``status`` open (default), resolved or all."""
-    status = params.get("status") if params.get("status") in ("open", "resolved", "all") else "open"
+    status = str(params["status"]) if params.get("status") in ("open", "resolved", "all") else "open"
     query = (
         select(ChangeRequest, Quote, User)
         .join(Quote, Quote.id == ChangeRequest.quote_id)

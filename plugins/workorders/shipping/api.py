@@ -200,7 +200,8 @@ async def _save(ctx: RequestContext, save: Callable[[], Awaitable[T]]) -> T:
 
 
 async def _get(ctx: RequestContext, model: type[T], record_id: int) -> T:
-    record = await ctx.db.scalar(select(model).where(model.id == record_id)) if 0 < record_id < 2**63 else None  # type: ignore[attr-defined]
+    query: Any = select(model).where(model.id == record_id)  # type: ignore[attr-defined]
+    record = await ctx.db.scalar(query) if 0 < record_id < 2**63 else None
     if record is None:
         raise NotFoundException(detail=f"No {model.__name__} {record_id}.")
     return record

@@ -7,8 +7,9 @@ admin forms are read into the same classes, so both go through one set of checks
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -116,7 +117,7 @@ class Problem:
 
     field: str
     msgid: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def english(self) -> str:
         return f"{self.field}: {self.msgid.format(**self.values)}"
