@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from sqlalchemy import insert
 
@@ -39,27 +38,24 @@ async def fill(db, shop) -> None:
         await db.commit()
 
 
-async def timed(client, url: str) -> tuple[float, str]:
-    started = time.perf_counter()
+async def page_of(client, url: str) -> str:
     response = await client.get(url)
     assert response.status_code == 200
-    return time.perf_counter() - started, response.text
+    return response.text
 
 
-async def test_first_middle_and_filtered_pages_stay_fast(admin, shop, db, count_queries):
+async def test_first_middle_and_filtered_pages_of_100000_records(admin, shop, db, count_queries):
+    """Keyset pages cost the same at any depth and count nothing (the time is measured by bench.lists)."""
     await fill(db, shop)
     await admin.get("/admin/quotes")  # warm up
-    first, page = await timed(admin, "/admin/quotes")
+    with count_queries() as top:
+        page = await page_of(admin, "/admin/quotes")
     assert "Q-099999" in page and "Q-099975" in page and "Q-099974" not in page
-    middle, page = await timed(admin, "/admin/quotes?after=50000")
-    assert "Q-049998" in page
-    filtered, page = await timed(admin, "/admin/quotes?status=approved&after=30000")
+    assert "Q-049998" in await page_of(admin, "/admin/quotes?after=50000")
+    page = await page_of(admin, "/admin/quotes?status=approved&after=30000")
     rows = page.split("<tbody>")[1].split("</tbody>")[0]
     assert rows.count("data-record=") == 25 and rows.count("<td>Approved</td>") == 25
-    # Generous bounds for a shared machine: a scan or count over 100,000 rows would cost far more per page.
-    assert max(first, middle, filtered) < 1.5, (first, middle, filtered)
     with count_queries() as deep:
         await admin.get("/admin/quotes?after=100")
-    with count_queries() as top:
-        await admin.get("/admin/quotes")
     assert deep.count == top.count
+    assert not [s for s in top.statements if "count(" in s.lower() and "FROM quotes_quote" in s and "WHERE" not in s]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 from sqlalchemy import func, insert, select, text
 
@@ -68,16 +67,12 @@ async def test_first_and_deep_pages_of_100000_quotes(shop, portico, login_as, co
     await nora.get("/quotes")  # warm the tenant's cached state
 
     with count_queries() as first:
-        started = time.perf_counter()
         page_one = await nora.get("/quotes")
-        first_seconds = time.perf_counter() - started
     assert page_one.status_code == 200
     assert shown(page_one.text)[:2] == ["Q-100000", "Q-099999"] and len(shown(page_one.text)) == 25
 
     with count_queries() as deep:
-        started = time.perf_counter()
         page_deep = await nora.get(f"/quotes?after={deep_id}")
-        deep_seconds = time.perf_counter() - started
     assert page_deep.status_code == 200
     assert shown(page_deep.text) == [f"Q-{i:06d}" for i in range(50, 25, -1)]
     assert len(deep.statements) == len(first.statements)
@@ -87,9 +82,7 @@ async def test_first_and_deep_pages_of_100000_quotes(shop, portico, login_as, co
     assert re.search(
         r'data-menu="quotes.quotes">\s*<span class="label">Quotes</span>\s*<span class="badge">99</span>', page_one.text
     )
-    print(f"first page {first_seconds:.3f}s, deep page {deep_seconds:.3f}s")
-    # Generous: a deep page is no slower than a first page beyond noise (a scan would take many seconds).
-    assert deep_seconds < first_seconds * 5 + 1.0, (first_seconds, deep_seconds)
+    # How long the pages take is measured by the benchmark (python -m bench.lists), not asserted here.
 
     dashboard = (await nora.get("/")).text
     assert '<strong class="count">99+</strong>' in dashboard
