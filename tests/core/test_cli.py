@@ -96,12 +96,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_demo_serves_a_portal_one_can_sign_in_to(cli_db):
+async def test_demo_serves_a_portal_one_can_sign_in_to(cli_db, tmp_path):
     port = _free_port()
     env = {**os.environ, "PORTICO_DATA_DIR": "/tmp/portico-cli-test"}
+    # The server's output goes to a file: an unread pipe fills up (the demo seeds every module and
+    # logs each request) and the server would block on its next write.
+    log = open(tmp_path / "demo.log", "wb")  # noqa: ASYNC230, SIM115 - a local file, closed below
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "core.cli", "demo", "--db", cli_db, "--port", str(port),
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -123,3 +126,4 @@ async def test_demo_serves_a_portal_one_can_sign_in_to(cli_db):
     finally:
         process.terminate()
         await process.wait()
+        log.close()
