@@ -19,7 +19,8 @@ async def test_admin_rewords_a_template_with_a_preview(live_server, page, db, te
     admin = await user_factory(tenant, VENDOR_ADMIN)
     await browser_login(page, live_server, admin.email)
 
-    await page.click('a[href="/admin/email-templates"]')
+    await page.click('[data-menu="core.settings"]')  # the configuration pages sit under Settings
+    await page.click('[data-menu="core.email_templates"]')
     await page.click('a[href="/admin/email-templates/core.contact_request"]')
     await page.fill("#f-subject", "Question from {{ customer_name }}")
     await page.fill("#f-body", "{{ sender_name }} asks:\n{{ message }}\n-- {{ portal_name }}")
@@ -49,7 +50,8 @@ async def test_admin_sends_a_failed_email_again(live_server, page, portico, db, 
     admin = await user_factory(tenant, VENDOR_ADMIN)
     await browser_login(page, live_server, admin.email)
 
-    await page.click('a[href="/admin/outbox"]')
+    await page.click('[data-menu="core.settings"]')
+    await page.click('[data-menu="core.outbox"]')
     await page.click('a[href="/admin/outbox?state=failed"]')
     row = page.locator(f'tr[data-message="{message.id}"]')
     await expect(row).to_contain_text("550")
