@@ -9,7 +9,7 @@ from litestar import Response
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 
-from core import N_, RequestContext, sniff
+from core import N_, RequestContext, display_name, sniff
 from plugins.workorders.models import WorkOrder, WorkOrderNote
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -43,8 +43,7 @@ async def add_note(ctx: RequestContext, order: WorkOrder, body: str, upload: Upl
             raise NoteError(N_("The picture must be a PNG, JPEG, GIF or WebP image."))
         note.picture_key = await ctx.storage.save(ctx.tenant.id, data, suffix=kind.extension)
         note.picture_type = kind.content_type
-        name = (upload.filename if upload else "") or f"picture{kind.extension}"
-        note.picture_name = name.replace("/", "_").replace("\\", "_")[-200:]
+        note.picture_name = display_name((upload.filename if upload else "") or "picture", kind)
     ctx.db.add(note)
     await ctx.db.flush()
     return note

@@ -8,11 +8,9 @@ storage under a key the server makes.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
-from core import N_, RequestContext, sniff
+from core import N_, RequestContext, display_name, sniff
 from plugins.workorders.models import WorkOrder, WorkOrderNote
 from plugins.workorders.progress.visibility import settings_of
 
@@ -48,14 +46,6 @@ def customers_may_add(ctx: RequestContext) -> bool:
 def can_add_notes(ctx: RequestContext) -> bool:
     """Whether this user gets the note form: a contact holding the permission, when allowed."""
     return ctx.is_contact and ctx.can("workorders.notes") and customers_may_add(ctx)
-
-
-def picture_name(client_name: str, extension: str) -> str:
-    """A name to show for the picture: no folders, no control characters, the real extension."""
-    name = re.split(r"[\\/]", client_name or "")[-1]
-    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
-    stem = " ".join(name.rsplit(".", 1)[0].split()).strip(" .")[:100] or "picture"
-    return stem + extension
 
 
 async def add_note(
@@ -95,7 +85,7 @@ async def add_note(
     )
     if picture and kind is not None:
         note.picture_key = await ctx.storage.save(ctx.tenant.id, picture, suffix=kind.extension)
-        note.picture_name = picture_name(picture_filename, kind.extension)
+        note.picture_name = display_name(picture_filename or "picture", kind)
         note.picture_type = kind.content_type
     ctx.db.add(note)
     return note

@@ -213,6 +213,23 @@ def _page(limit: int, after: int) -> tuple[int, int]:
     return limit, max(after, 0)
 
 
+async def _listing(ctx: RequestContext, model: Any, after: int, limit: int, **equal: Any) -> list[Any]:
+    """``limit`` rows of ``model`` by id after ``after``, where each given column equals its value."""
+    limit, after = _page(limit, after)
+    stmt = select(model).where(model.id > after)
+    for column, value in equal.items():
+        if value not in (None, ""):
+            stmt = stmt.where(getattr(model, column) == value)
+    return list(await ctx.db.scalars(stmt.order_by(model.id).limit(limit)))
+
+
+async def _numbered(ctx: RequestContext, model: Any, number: str) -> Any:
+    """The slip or bill with this number, or None when no number was given (a new one is numbered)."""
+    if not number.strip():
+        return None
+    return await ctx.db.scalar(select(model).where(model.number == number.strip()))
+
+
 class ShippingApi(Controller):
     path = "/api/v1/workorders"
     opt = {"permission": MANAGE}
@@ -231,15 +248,9 @@ class ShippingApi(Controller):
         limit: FromQuery[int] = 50,
     ) -> list[PurchaseOrderOut]:
         """Purchase orders by id, ``limit`` at a time after id ``after``; filter by number, external_ref, customer."""
-        limit, after = _page(limit, after)
-        stmt = select(PurchaseOrder).where(PurchaseOrder.id > after)
-        if number:
-            stmt = stmt.where(PurchaseOrder.number == number)
-        if external_ref:
-            stmt = stmt.where(PurchaseOrder.external_ref == external_ref)
-        if customer_id is not None:
-            stmt = stmt.where(PurchaseOrder.customer_id == customer_id)
-        orders = list(await ctx.db.scalars(stmt.order_by(PurchaseOrder.id).limit(limit)))
+        orders = await _listing(
+            ctx, PurchaseOrder, after, limit, number=number, external_ref=external_ref, customer_id=customer_id
+        )
         return await purchase_orders_out(ctx, orders)
 
     @get("/purchase-orders/{order_id:int}")
@@ -282,13 +293,8 @@ class ShippingApi(Controller):
         after: FromQuery[int] = 0,
         limit: FromQuery[int] = 50,
     ) -> list[PackingSlipOut]:
-        limit, after = _page(limit, after)
-        stmt = select(PackingSlip).where(PackingSlip.id > after)
-        if number:
-            stmt = stmt.where(PackingSlip.number == number)
-        if customer_id is not None:
-            stmt = stmt.where(PackingSlip.customer_id == customer_id)
-        return await packing_slips_out(ctx, list(await ctx.db.scalars(stmt.order_by(PackingSlip.id).limit(limit))))
+        slips = await _listing(ctx, PackingSlip, after, limit, number=number, customer_id=customer_id)
+        return await packing_slips_out(ctx, slips)
 
     @get("/packing-slips/{slip_id:int}")
     async def read_packing_slip(self, ctx: Ctx, slip_id: FromPath[int]) -> PackingSlipOut:
@@ -297,9 +303,7 @@ class ShippingApi(Controller):
     @post("/packing-slips")
     async def upsert_packing_slip(self, ctx: Ctx, data: JSONBody[PackingSlipIn]) -> Response[PackingSlipOut]:
         """Create a packing slip (no number: the next "PS-" one), or update the one with this number."""
-        existing = None
-        if data.number.strip():
-            existing = await ctx.db.scalar(select(PackingSlip).where(PackingSlip.number == data.number.strip()))
+        existing = await _numbered(ctx, PackingSlip, data.number)
         slip = await _save(ctx, lambda: services.save_packing_slip(ctx, existing, data))
         body = (await packing_slips_out(ctx, [slip]))[0]
         return Response(body, status_code=200 if existing else 201)
@@ -323,13 +327,8 @@ class ShippingApi(Controller):
         after: FromQuery[int] = 0,
         limit: FromQuery[int] = 50,
     ) -> list[BillOfLadingOut]:
-        limit, after = _page(limit, after)
-        stmt = select(BillOfLading).where(BillOfLading.id > after)
-        if number:
-            stmt = stmt.where(BillOfLading.number == number)
-        if customer_id is not None:
-            stmt = stmt.where(BillOfLading.customer_id == customer_id)
-        return await bills_of_lading_out(ctx, list(await ctx.db.scalars(stmt.order_by(BillOfLading.id).limit(limit))))
+        bills = await _listing(ctx, BillOfLading, after, limit, number=number, customer_id=customer_id)
+        return await bills_of_lading_out(ctx, bills)
 
     @get("/bills-of-lading/{bol_id:int}")
     async def read_bill_of_lading(self, ctx: Ctx, bol_id: FromPath[int]) -> BillOfLadingOut:
@@ -338,9 +337,7 @@ class ShippingApi(Controller):
     @post("/bills-of-lading")
     async def upsert_bill_of_lading(self, ctx: Ctx, data: JSONBody[BillOfLadingIn]) -> Response[BillOfLadingOut]:
         """Create a bill of lading (no number: the next "BOL-" one), or update the one with this number."""
-        existing = None
-        if data.number.strip():
-            existing = await ctx.db.scalar(select(BillOfLading).where(BillOfLading.number == data.number.strip()))
+        existing = await _numbered(ctx, BillOfLading, data.number)
         bol = await _save(ctx, lambda: services.save_bill_of_lading(ctx, existing, data))
         body = (await bills_of_lading_out(ctx, [bol]))[0]
         return Response(body, status_code=200 if existing else 201)

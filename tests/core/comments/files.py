@@ -70,3 +70,16 @@ def plain_zip() -> bytes:
 
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def office_with_unknown_compression() -> bytes:
+    """A Word file whose parts claim a compression method zipfile cannot read (99, AES), as a
+    password-protected archive does: the bytes say Office, but nobody can vouch for the content."""
+    data = bytearray(docx())
+    # The method field sits 8 bytes into each local header and 10 bytes into each central entry.
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (found := data.find(signature, start)) != -1:
+            data[found + offset : found + offset + 2] = (99).to_bytes(2, "little")
+            start = found + 4
+    return bytes(data)

@@ -66,6 +66,7 @@ def test_accepted_files_are_recognised_by_content(data, kind):
         files.office("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
         b"PK\x03\x04 not really a zip",
         files.docx()[:200],  # a Word file cut short: its parts cannot be read
+        files.office_with_unknown_compression(),  # zipfile: "compression method is not supported"
         b"",
     ],
 )
