@@ -195,6 +195,8 @@ class ActivityCounter:
 
     ``loader`` receives the customer ids to count for and returns ``{customer_id: count}``
     (ids without open work may be left out); it runs one query for all of them, never one per site.
+    ``url(customer_id)``, when given, is the page listing those open records for that account, so
+    that pages showing the counts (job sites, customers) can link each one.
     """
 
     key: str
@@ -202,6 +204,7 @@ class ActivityCounter:
     loader: Callable[[RequestContext, Sequence[int]], Awaitable[Mapping[int, int]]]
     permission: str
     module: str = ""
+    url: Callable[[int], str] | None = None
 
 
 @dataclass(frozen=True)

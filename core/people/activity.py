@@ -15,10 +15,12 @@ log = logging.getLogger("portico.people")
 
 @dataclass
 class Activity:
-    """What is open for one account: the total and each counter's share (label -> count)."""
+    """What is open for one account: the total, each counter's share (label -> count) and, for
+    counters that declare a ``url``, where those records are listed (label -> address)."""
 
     total: int = 0
     parts: dict[str, int] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
 
 async def open_activity(ctx: RequestContext, customer_ids: Sequence[int]) -> dict[int, Activity]:
@@ -38,6 +40,8 @@ async def open_activity(ctx: RequestContext, customer_ids: Sequence[int]) -> dic
             if customer_id in result and count:
                 result[customer_id].total += int(count)
                 result[customer_id].parts[counter.label] = int(count)
+                if counter.url is not None:
+                    result[customer_id].links[counter.label] = counter.url(customer_id)
     return result
 
 

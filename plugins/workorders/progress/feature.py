@@ -134,7 +134,15 @@ def portico_document_types() -> list[DocumentType]:
 
 
 def portico_activity_counters() -> list[ActivityCounter]:
-    return [ActivityCounter("open_orders", N_("Open work orders"), open_orders_per_site, VIEW)]
+    return [
+        ActivityCounter(
+            "open_orders",
+            N_("Open work orders"),
+            open_orders_per_site,
+            VIEW,
+            url=lambda site: f"/workorders/open-orders?site={site}",
+        )
+    ]
 
 
 def portico_translations() -> dict[str, dict[str, str]]:

@@ -103,7 +103,13 @@ def portico_action_items() -> list[ActionSource]:
 def portico_activity_counters() -> list[ActivityCounter]:
     # One count, shown to each audience under its own permission (customers' job sites, the vendor's customers).
     return [
-        ActivityCounter("open_requests", N_("Open requests"), loaders.open_requests, "workorders.request"),
+        ActivityCounter(
+            "open_requests",
+            N_("Open requests"),
+            loaders.open_requests,
+            "workorders.request",
+            url=lambda site: f"/workorders/requests?site={site}",
+        ),
         ActivityCounter(
             "open_requests_inbox", N_("Open requests"), loaders.open_requests, "workorders.requests.manage"
         ),

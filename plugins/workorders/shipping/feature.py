@@ -164,7 +164,15 @@ def portico_document_types() -> list[DocumentType]:
 
 
 def portico_activity_counters() -> list[ActivityCounter]:
-    return [ActivityCounter("open_purchase_orders", activity.OPEN_PURCHASE_ORDERS, activity.open_purchase_orders, VIEW)]
+    return [
+        ActivityCounter(
+            "open_purchase_orders",
+            activity.OPEN_PURCHASE_ORDERS,
+            activity.open_purchase_orders,
+            VIEW,
+            url=lambda site: f"/workorders/purchase-orders?site={site}&status=open",
+        )
+    ]
 
 
 def portico_translations() -> dict[str, dict[str, str]]:

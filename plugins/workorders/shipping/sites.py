@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from sqlalchemy import select
@@ -14,27 +13,10 @@ from sqlalchemy import select
 import core
 from core import Ctx, Page, RequestContext, render
 from plugins.workorders.models import WORK_ORDER_KINDS, WORK_ORDER_STATUSES, WorkOrder
-from plugins.workorders.shipping.activity import OPEN_PURCHASE_ORDERS
 from plugins.workorders.shipping.listing import Filters, page_of, visible_accounts
 from plugins.workorders.shipping.visibility import SITES, WORK_ORDERS_VIEW, customer_open_statuses
 
 TEMPLATES = "workorders/shipping"
-
-
-def activity_link(label: str, site_id: int) -> str | None:
-    """Where a counter's count for one site is listed, for the counters whose lists we know.
-
-    The kernel's counters carry no address of their own, so the links are known here by the
-    counters' labels (agreed between the parts of this module); other modules' counts are shown
-    without a link.
-    """
-    if label == OPEN_PURCHASE_ORDERS:
-        return "/workorders/purchase-orders?" + urlencode({"site": site_id, "status": "open"})
-    if label == "Open work orders":
-        return "/workorders/open-orders?" + urlencode({"site": site_id})
-    if label == "Open requests":
-        return "/workorders/requests?" + urlencode({"site": site_id})
-    return None
 
 
 async def open_work_orders(ctx: RequestContext, filters: Filters, kind: str) -> Any:
@@ -69,7 +51,6 @@ class SitesController(Controller):
             accounts=accounts,
             activity=activity,
             top=top,
-            link=activity_link,
             several=len(accounts) > 1,
         )
 

@@ -20,7 +20,9 @@ def _open_orders_plugin(throwaway_plugin):
     return throwaway_plugin(
         "orders",
         portico_permissions=lambda: [Permission("orders.view", "See orders", default_roles=(VENDOR_ADMIN,))],
-        portico_activity_counters=lambda: [ActivityCounter("open", "Open orders", count, "orders.view")],
+        portico_activity_counters=lambda: [
+            ActivityCounter("open", "Open orders", count, "orders.view", url=lambda site: f"/orders?site={site}")
+        ],
     )
 
 
@@ -189,3 +191,14 @@ async def test_staff_without_the_permission_cannot_open_customers(login_as, tena
     staff = await login_as(await user_factory(tenant, VENDOR_STAFF))
     assert (await staff.get("/admin/customers")).status_code == 403
     assert (await staff.get("/admin/contacts")).status_code == 403
+
+
+async def test_open_activity_says_where_each_count_is_listed(portico, tenant, customer_factory, user_factory, db):
+    from core import context_for, open_activity
+
+    site = await customer_factory(tenant, "Linked Site")
+    admin = await user_factory(tenant, VENDOR_ADMIN)
+    async with scoped(db, Scope(tenant.id)):
+        ctx = await context_for(portico, db, tenant.id, admin.id)
+        activity = (await open_activity(ctx, [site.id]))[site.id]
+    assert activity.parts["Open orders"] == 2 and activity.links == {"Open orders": f"/orders?site={site.id}"}
