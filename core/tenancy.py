@@ -12,6 +12,8 @@ from typing import Any
 import casbin
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from core.authz import build_enforcer, resolve_role_permissions
 from core.branding import Branding
@@ -168,3 +170,8 @@ async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:
         .values(config_version=Tenant.config_version + 1)
         .execution_options(synchronize_session=False)
     )
+    # The session's own copy of the row moves on too: a state built later in this session (a
+    # background job's context after a settings change) must not pass for the cached, older one.
+    loaded = db.sync_session.identity_map.get(identity_key(Tenant, tenant_id))
+    if loaded is not None and "config_version" in loaded.__dict__:
+        set_committed_value(loaded, "config_version", (loaded.config_version or 0) + 1)

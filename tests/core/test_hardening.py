@@ -145,6 +145,7 @@ async def test_switching_scope_forgets_rows_the_new_scope_may_not_see(db, tenant
 # --- sign-in ---------------------------------------------------------------------------------
 
 
+@pytest.mark.portico_commits
 async def test_concurrent_guesses_cannot_outrun_the_throttle(client, tenant, user_factory, monkeypatch):
     import core.auth
 
@@ -194,6 +195,7 @@ async def test_module_toggle_without_a_choice_is_refused(client, tenant, user_fa
     assert 'data-menu="notes.notes"' in (await client.get("/")).text  # still on
 
 
+@pytest.mark.portico_commits
 async def test_parallel_opens_of_one_record_all_succeed(two_sites, tenant, user_factory, login_as, db):
     _ = two_sites  # staff open it: a contact sees a note only once it was sent
     client = await login_as(await user_factory(tenant, VENDOR_ADMIN))

@@ -3,6 +3,7 @@ import whom, and the cost of the check."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
@@ -13,6 +14,10 @@ from core.models import Tenant, User
 from tests.core.imports.conftest import CUSTOMER, VENDOR, finished, job_id_of, job_of, upload
 
 HEADER = "email,first_name,last_name,title,phone,site,role,send_invitation\n"
+
+# Imports run in a background task beside the requests that follow their progress: two
+# sessions at once, so these tests commit for real (one rolled-back connection cannot hold both).
+pytestmark = pytest.mark.portico_commits
 
 
 async def people(db, tenant) -> dict[str, User]:

@@ -114,6 +114,7 @@ async def test_a_crashed_workers_message_is_taken_over_after_the_lease(portico, 
     assert len(smtp_server.messages) == 1
 
 
+@pytest.mark.portico_commits
 async def test_two_workers_deliver_each_message_exactly_once(portico, db, tenant, smtp_server, portico_backend):
     if portico_backend != "postgresql":
         pytest.skip("concurrent workers are a PostgreSQL deployment (run with --portico-db postgresql)")

@@ -6,6 +6,8 @@ import asyncio
 import os
 import sys
 
+import pytest
+
 from core.accounts import scoped
 from core.app import create_app
 from core.db import Scope
@@ -19,6 +21,7 @@ async def _queue(portico, db, tenant, subject):
     return message.id
 
 
+@pytest.mark.portico_commits
 async def test_the_web_app_delivers_email_while_it_runs(make_portico, db, tenant, smtp_server):
     portico = await make_portico(mail_worker="app")
     app = create_app(portico=portico)
@@ -39,6 +42,7 @@ async def test_with_the_app_worker_off_nothing_is_sent(make_portico, db, tenant,
     assert smtp_server.messages == []
 
 
+@pytest.mark.portico_commits
 async def test_portico_worker_once_delivers_what_is_due(portico, db, tenant, smtp_server, tmp_path):
     message_id = await _queue(portico, db, tenant, "Sent by portico worker")
     env = {

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF, Customer, Tenant, User
+from core import Customer, Tenant, User
 from core.accounts import scoped
 from core.db import Scope
 from plugins.quotes.models import Quote, QuoteLine
@@ -30,20 +30,18 @@ class Shop:
 
 
 @pytest.fixture
-async def shop(tenant, customer_factory, user_factory) -> Shop:
-    account = await customer_factory(tenant, "Globex Holdings")
-    north = await customer_factory(tenant, "Globex North", account)
-    south = await customer_factory(tenant, "Globex South", account)
+async def shop(standard) -> Shop:
+    """The kit's shared vendor: Globex Holdings with its North and South plants, and their people."""
     return Shop(
-        tenant=tenant,
-        account=account,
-        north=north,
-        south=south,
-        contact=await user_factory(tenant, CUSTOMER_USER, north, first_name="Nora", last_name="North"),
-        account_admin=await user_factory(tenant, CUSTOMER_ADMIN, account, first_name="Hal", last_name="Holdings"),
-        south_contact=await user_factory(tenant, CUSTOMER_USER, south, first_name="Sam", last_name="South"),
-        staff=await user_factory(tenant, VENDOR_STAFF, first_name="Stan", last_name="Sales"),
-        admin=await user_factory(tenant, VENDOR_ADMIN, first_name="Ada", last_name="Admin"),
+        tenant=standard.tenant,
+        account=standard.parent,
+        north=standard.north,
+        south=standard.south,
+        contact=standard.north_contact,
+        account_admin=standard.buyer,
+        south_contact=standard.south_contact,
+        staff=standard.staff,
+        admin=standard.admin,
     )
 
 

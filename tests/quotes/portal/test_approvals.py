@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
 from core.accounts import scoped
@@ -107,6 +108,7 @@ async def test_the_form_is_shown_again_with_what_is_missing(shop, make_record, l
     assert await approvals_of(db, shop, quote) == []
 
 
+@pytest.mark.portico_commits
 async def test_a_double_submission_counts_once(shop, make_record, login_as, db):
     quote = await make_record(lines=2)
     ids = await line_ids(db, shop.tenant.id, quote)
@@ -120,6 +122,7 @@ async def test_a_double_submission_counts_once(shop, make_record, login_as, db):
     assert "This approval was already recorded." in (await nora.get(f"/quotes/{quote.id}")).text
 
 
+@pytest.mark.portico_commits
 async def test_two_contacts_approving_at_the_same_moment_make_one_approval(shop, make_record, login_as, db):
     quote = await make_record(lines=2)
     ids = [str(i) for i in await line_ids(db, shop.tenant.id, quote)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, insert, select, text
 
 from core.documents import Publication
@@ -59,6 +60,7 @@ def shown(html: str) -> list[str]:
     return re.findall(r'<a href="/quotes/\d+">(Q-\d+)</a>', html)
 
 
+@pytest.mark.portico_commits
 async def test_first_and_deep_pages_of_100000_quotes(shop, portico, login_as, count_queries):
     await bulk_insert(portico, shop)
     async with portico.engine.connect() as conn:

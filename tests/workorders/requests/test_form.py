@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from core import Scope, scoped
@@ -193,6 +194,7 @@ async def test_the_form_speaks_the_contacts_language(shop, login_as, user_factor
     assert response.status_code == 400 and "Wählen Sie die Arbeitsart." in html.unescape(response.text)
 
 
+@pytest.mark.portico_commits
 async def test_the_same_form_sent_twice_at_the_same_instant_counts_once(shop, login_as, db):
     import asyncio
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from core import VENDOR_ADMIN, VENDOR_STAFF, Scope, scoped
@@ -154,6 +155,7 @@ async def test_staff_opening_the_customer_address_land_in_the_inbox(shop, login_
     assert response.status_code == 302 and response.headers["location"] == f"/admin/workorders/requests/{request_id}"
 
 
+@pytest.mark.portico_commits
 async def test_two_staff_accepting_at_the_same_instant_make_one_work_order(shop, login_as, user_factory, db):
     import asyncio
 

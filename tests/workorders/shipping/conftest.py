@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, Customer, Tenant, User
+from core import Customer, Tenant, User
 from core.accounts import scoped
 from core.db import Scope
 from plugins.workorders.models import (
@@ -37,19 +37,17 @@ class Shop:
 
 
 @pytest.fixture
-async def shop(tenant, customer_factory, user_factory) -> Shop:
-    parent = await customer_factory(tenant, "Globex Holdings")
-    north = await customer_factory(tenant, "Globex North Plant", parent)
-    south = await customer_factory(tenant, "Globex South Plant", parent)
+async def shop(standard) -> Shop:
+    """The kit's shared vendor (its vendor admin does the shipping)."""
     return Shop(
-        tenant,
-        parent,
-        north,
-        south,
-        staff=await user_factory(tenant, VENDOR_ADMIN, first_name="Stan"),
-        buyer=await user_factory(tenant, CUSTOMER_ADMIN, parent, first_name="Bea"),
-        north_contact=await user_factory(tenant, CUSTOMER_USER, north, first_name="Nora"),
-        south_contact=await user_factory(tenant, CUSTOMER_USER, south, first_name="Sid"),
+        standard.tenant,
+        standard.parent,
+        standard.north,
+        standard.south,
+        staff=standard.admin,
+        buyer=standard.buyer,
+        north_contact=standard.north_contact,
+        south_contact=standard.south_contact,
     )
 
 
