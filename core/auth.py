@@ -129,7 +129,10 @@ async def _take_place(db: AsyncSession, settings: Settings, email: str, ip: str,
 async def authenticate(
     db: AsyncSession, settings: Settings, *, email: str, password: str, ip: str, user_agent: str
 ) -> User:
-    """The user whose credentials these are, or :class:`LoginRefusedError`. Every attempt is logged."""
+    """The user whose credentials these are, or :class:`LoginRefusedError`. Every attempt is logged.
+
+    ``db`` must be scoped to the whole tenant: the person may be anyone of the portal.
+    """
     email = email.strip().lower()[:254]
     attempt = await _take_place(db, settings, email, ip[:64], user_agent[:300])
     user = await db.scalar(select(User).where(User.email == email)) if email else None

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 import core.auth
-from core import VENDOR_ADMIN
+from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN
 from core.accounts import scoped
 from core.db import Scope
 from core.models import LoginAttempt
@@ -182,3 +182,33 @@ async def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(
         "/login", {"email": user.email, "password": TEST_PASSWORD}
     )
     assert LOCKED in response.text
+
+
+async def test_signing_in_while_signed_in_replaces_the_session(
+    client_factory, tenant, user_factory, customer_factory, login_as
+):
+    """Signed in as a site's contact, the browser signs in as someone the contact cannot see."""
+    parent = await customer_factory(tenant, "Northern Works")
+    site = await customer_factory(tenant, "Northern Works Leeds", parent)
+    other = await customer_factory(tenant, "Globex")
+    contact = await user_factory(tenant, CUSTOMER_USER, site)
+    others = [
+        await user_factory(tenant, CUSTOMER_ADMIN, parent),
+        await user_factory(tenant, CUSTOMER_USER, other),
+        await user_factory(tenant, VENDOR_ADMIN),
+        contact,
+    ]
+    for person in others:
+        browser = await login_as(contact)
+        old = browser.inner.cookies.get("portico_session")
+        response = await browser.post("/login", {"email": person.email, "password": TEST_PASSWORD, "next": "/"})
+        assert response.status_code == 302, response.text
+        assert person.email in (await browser.get("/profile")).text
+        stale = await client_factory(tenant.host)
+        stale.inner.cookies.set("portico_session", old, domain=tenant.host)
+        assert (await stale.get("/profile")).status_code == 302  # the old session ended
+    # None of these sign-ins counts against the contact's allowance of mistakes.
+    browser = await client_factory(tenant.host)
+    for _ in range(4):
+        await browser.post("/login", {"email": contact.email, "password": "wrong"})
+    await browser.login(contact.email)

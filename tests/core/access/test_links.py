@@ -226,3 +226,19 @@ async def test_an_invitation_arrives_over_smtp(
     [received] = smtp_server.to(contact.email)
     assert received["Subject"].startswith("You are invited to")
     assert "/invite/" in received.get_body(("plain",)).get_content()
+
+
+async def test_a_link_works_in_a_browser_signed_in_as_someone_else(
+    client_factory, tenant, user_factory, customer_factory, login_as, db
+):
+    """A site's contact hands the computer to a colleague of the parent account, whom they cannot see."""
+    parent = await customer_factory(tenant, "Northern Works")
+    site = await customer_factory(tenant, "Northern Works Leeds", parent)
+    colleague = await user_factory(tenant, CUSTOMER_USER, parent)
+    browser = await login_as(await user_factory(tenant, CUSTOMER_USER, site))
+    await browser.post("/password/forgot", {"email": colleague.email})
+    link = await last_link(db, tenant)
+    assert colleague.email in (await browser.get(link)).text
+    done = await browser.post(link, {"password": GOOD, "password2": GOOD})
+    assert done.status_code == 302
+    assert colleague.email in (await browser.get("/profile")).text
