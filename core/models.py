@@ -270,7 +270,7 @@ class ApiToken(TenantOwned, Base):
 
 # The kernel services keep their tables in their own packages; importing them here means one
 # import of core.models registers every kernel table (migrations, test set-up).
-from core.access.models import UserToken
+from core.access.models import ResetRequest, UserToken
 from core.comments.models import Comment, RecordFile
 from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread
 from core.documents.models import Publication
