@@ -190,8 +190,16 @@ class WebSession(TenantOwned, Base):
     user_agent: Mapped[str] = mapped_column(String(300), default="")
 
 
+#: What became of a sign-in attempt (:attr:`LoginAttempt.result`).
+CHECKING, RIGHT, WRONG, THROTTLED = "checking", "right", "wrong", "throttled"
+
+
 class LoginAttempt(TenantOwned, Base):
-    """Every sign-in attempt, kept for throttling and for the sign-in history."""
+    """Every sign-in attempt, kept for throttling and for the sign-in history.
+
+    ``result`` is ``checking`` while the password is being checked, then ``right`` or ``wrong``;
+    ``throttled`` when it was refused unchecked. Only ``wrong`` ones count towards a lock.
+    """
 
     __tablename__ = "core_login_attempt"
 
@@ -200,13 +208,17 @@ class LoginAttempt(TenantOwned, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", ondelete="SET NULL"))
     ip: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(300), default="")
-    success: Mapped[bool] = mapped_column(Boolean)
+    result: Mapped[str] = mapped_column(String(10))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         Index("ix_core_login_attempt_email_at", "tenant_id", "email", "at"),
         Index("ix_core_login_attempt_ip_at", "tenant_id", "ip", "at"),
     )
+
+    @property
+    def success(self) -> bool:
+        return self.result == RIGHT
 
 
 class RecentItem(TenantOwned, Base):
@@ -258,7 +270,7 @@ class ApiToken(TenantOwned, Base):
 
 # The kernel services keep their tables in their own packages; importing them here means one
 # import of core.models registers every kernel table (migrations, test set-up).
-from core.access.models import UserToken
+from core.access.models import ResetRequest, UserToken
 from core.comments.models import Comment, RecordFile
 from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread
 from core.documents.models import Publication

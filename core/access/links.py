@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from core.access.models import ResetRequest
 from core.access.passwords import password_problem
 from core.access.tokens import INVITE, LIFETIMES, RESET, find_token, issue_token, recently_issued, redeem_token
 from core.accounts import AccountError, end_sessions_of, hash_password
 from core.context import RequestContext
+from core.db import Scope, set_scope
 from core.i18n import N_
 from core.mail import send_email
-from core.models import Customer, User
+from core.models import Customer, Tenant, User
+
+if TYPE_CHECKING:
+    from core.app import Portico
+
+log = logging.getLogger("portico.access")
 
 # One reset email per account in this window, however often the form is sent.
 RESET_EMAIL_INTERVAL = dt.timedelta(minutes=2)
@@ -56,11 +65,47 @@ async def send_invitation(ctx: RequestContext, user: User) -> None:
 
 
 async def request_password_reset(ctx: RequestContext, email: str) -> None:
-    """Email a reset link if ``email`` belongs to someone who may sign in; silent otherwise.
+    """Ask for a reset link for ``email``; the caller commits.
 
-    The caller shows the same answer either way, so the form never tells who is registered.
+    Only the request is stored, the same whatever the address, so that neither the answer nor
+    its timing tells who is registered. The mail worker then emails the link if the address
+    belongs to someone who may sign in (:func:`send_requested_resets`).
     """
-    email = email.strip().lower()[:254]
+    ctx.db.add(ResetRequest(email=email.strip().lower()[:254], link_base=_link(ctx, "")))
+
+
+async def send_requested_resets(portico: Portico) -> None:
+    """Write the emails of the queued reset requests (the mail worker runs this before it delivers)."""
+    async with portico.sessionmaker() as db:
+        set_scope(db, Scope.system())
+        queued = (await db.execute(select(ResetRequest.id, ResetRequest.tenant_id).order_by(ResetRequest.id))).all()
+    for request_id, tenant_id in queued:
+        async with portico.sessionmaker() as db:
+            set_scope(db, Scope(tenant_id))
+            # Of several workers, the one whose DELETE takes the row writes the email.
+            claim = delete(ResetRequest).where(ResetRequest.id == request_id)
+            claimed = (
+                await db.execute(
+                    claim.returning(ResetRequest.email, ResetRequest.link_base),
+                    execution_options={"synchronize_session": False},
+                )
+            ).first()
+            tenant = await db.get(Tenant, tenant_id)
+            if claimed is None or tenant is None:
+                continue
+            ctx = RequestContext(portico, db, tenant, await portico.states.get(db, tenant))
+            try:
+                await _send_reset(ctx, claimed.email, claimed.link_base)
+                await db.commit()  # the claim, the token and the email together
+            except Exception:
+                # Dropped rather than retried for ever; the person can ask again.
+                log.exception("password reset request %s failed and is dropped", request_id)
+                await db.rollback()
+                await db.execute(claim, execution_options={"synchronize_session": False})
+                await db.commit()
+
+
+async def _send_reset(ctx: RequestContext, email: str, link_base: str) -> None:
     user = await ctx.db.scalar(select(User).where(User.email == email)) if email else None
     if user is None or not await may_sign_in(ctx, user):
         return
@@ -74,8 +119,9 @@ async def request_password_reset(ctx: RequestContext, email: str) -> None:
         context={
             "first_name": user.first_name,
             "email": user.email,
-            "link": _link(ctx, f"/password/reset/{raw}"),
+            "link": f"{link_base}/password/reset/{raw}",
             "valid_hours": int(LIFETIMES[RESET].total_seconds() // 3600),
+            "portal_url": link_base,  # there is no request here to take it from
         },
         language=user.language or None,
     )
@@ -128,6 +174,7 @@ __all__ = [
     "new_password_problem",
     "request_password_reset",
     "send_invitation",
+    "send_requested_resets",
     "set_password",
     "use_link",
 ]

@@ -1,4 +1,4 @@
-"""Single-use links sent by email: invitations and password resets."""
+"""Single-use links sent by email (invitations and password resets), and queued reset requests."""
 
 from __future__ import annotations
 
@@ -22,3 +22,19 @@ class UserToken(TenantOwned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column()
     used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class ResetRequest(TenantOwned, Base):
+    """A "forgot your password" form as it was sent, waiting for the mail worker.
+
+    The form stores only this, whatever the address, so that it answers in the same time whether
+    or not the address is registered; the worker looks the person up and writes the email.
+    """
+
+    __tablename__ = "core_reset_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    #: The portal address the link is made from, as for every link made during a request.
+    link_base: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,7 @@ from core.access.links import (
 from core.accounts import verify_password
 from core.context import Ctx, RequestContext
 from core.i18n import N_
-from core.pages.auth import signed_in
+from core.pages.auth import as_visitor, signed_in
 from core.web.forms import form_data
 from core.web.rendering import Page, render
 from core.web.sessions import flash
@@ -44,6 +44,7 @@ class PasswordLinkController(Controller):
     opt = {"public": True}
 
     async def _form(self, ctx: RequestContext, purpose: str, raw: str, error: str | None = None) -> Page:
+        as_visitor(ctx)  # the link may be anyone's, whoever this browser is signed in as
         user = await link_user(ctx, raw, purpose)
         if user is None:
             return await render(ctx, "core/access/link_gone.html", status_code=404, purpose=purpose)
@@ -64,6 +65,7 @@ class PasswordLinkController(Controller):
 
     async def _submit(self, ctx: RequestContext, request: Request[Any, Any, Any], purpose: str, raw: str) -> Any:
         form = await form_data(request)
+        as_visitor(ctx)
         user = await link_user(ctx, raw, purpose)
         if user is None:
             return await render(ctx, "core/access/link_gone.html", status_code=404, purpose=purpose)
@@ -104,6 +106,7 @@ class ForgotPasswordController(Controller):
     @post("/")
     async def send(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         email = (await form_data(request)).get("email", "")
+        as_visitor(ctx)
         await request_password_reset(ctx, email)
         await ctx.db.commit()
         # The same page whether or not the address is registered.

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access.links import send_requested_resets
 from core.branding import Branding
 from core.db import Scope, set_scope, utcnow
 from core.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
@@ -177,7 +178,11 @@ class MailWorker:
             return Outcome(message_id, state, error)
 
     async def run_once(self, now: dt.datetime | None = None) -> list[Outcome]:
-        """Deliver every message due at ``now``; returns what happened to each."""
+        """Deliver every message due at ``now``; returns what happened to each.
+
+        Emails that are written off the request path (password resets) are written first.
+        """
+        await send_requested_resets(self.portico)
         outcomes = []
         while (message_id := await self.claim(now)) is not None:
             outcomes.append(await self.deliver(message_id, now))

@@ -11,6 +11,7 @@ from litestar.response import Redirect
 
 from core.auth import LoginRefusedError, authenticate
 from core.context import Ctx, RequestContext
+from core.db import Scope, set_scope
 from core.models import User, WebSession
 from core.settings_admin.security import session_settings
 from core.web.forms import client_ip, form_data, safe_next
@@ -28,6 +29,12 @@ def session_cookie(ctx: RequestContext, value: str, max_age: int | None) -> Cook
         secure=ctx.portico.settings.secure_cookies,
         max_age=max_age,
     )
+
+
+def as_visitor(ctx: RequestContext) -> None:
+    """Sign-in pages act for the person at the keyboard, not for the session this browser has:
+    they see everyone of the portal, not only the signed-in contact's accounts."""
+    set_scope(ctx.db, Scope(ctx.tenant.id))
 
 
 async def signed_in(
@@ -63,6 +70,7 @@ class AuthController(Controller):
     async def login(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         form = await form_data(request)
         target = safe_next(form.get("next"))
+        as_visitor(ctx)  # signing in as anyone replaces the session this browser has
         try:
             user = await authenticate(
                 ctx.db,

@@ -20,7 +20,7 @@ from core.declarations import (
     SeedContext,
 )
 from core.i18n import N_
-from core.models import ContactRequest, LoginAttempt
+from core.models import RIGHT, WRONG, ContactRequest, LoginAttempt
 from core.people.pages import ContactsController, CustomersController, UsersController
 
 
@@ -118,8 +118,8 @@ async def portico_seed_demo(db: AsyncSession, seed: SeedContext) -> None:
             body="Please send the certificate for our last order.",
         )
     )
-    for ok in (False, True):
+    for result in (WRONG, RIGHT):
         db.add(
-            LoginAttempt(email=former.email, user_id=former.id, ip="192.0.2.10", user_agent=DEMO_BROWSER, success=ok)
+            LoginAttempt(email=former.email, user_id=former.id, ip="192.0.2.10", user_agent=DEMO_BROWSER, result=result)
         )
     await db.flush()

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from core import VENDOR_ADMIN
+import asyncio
+import datetime as dt
+import time
+
+import pytest
+from sqlalchemy import select, update
+
+import core.auth
+from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN
+from core.accounts import scoped
+from core.db import Scope
+from core.models import LoginAttempt
 from core.testing import TEST_PASSWORD
+
+WRONG = "The email or password is not right"
+LOCKED = "Too many failed sign-ins for this account"
 
 
 async def test_login_shows_dashboard_and_logout_ends_session(client, tenant, user_factory):
@@ -100,3 +114,101 @@ async def test_anonymous_page_view_redirects_to_login_with_next(client, tenant):
     response = await client.get("/profile", follow_redirects=False)
     assert response.status_code == 302
     assert response.headers["location"] == "/login?next=%2Fprofile"
+
+
+async def test_refused_sign_ins_do_not_prolong_the_lock(client, tenant, user_factory, db):
+    user = await user_factory(tenant, VENDOR_ADMIN)
+    for _ in range(5):
+        await client.post("/login", {"email": user.email, "password": "wrong"})
+    for _ in range(5):  # the owner keeps trying while locked: refused, not checked
+        response = await client.post("/login", {"email": user.email, "password": TEST_PASSWORD})
+        assert LOCKED in response.text
+    # The five wrong passwords leave the window; only they counted.
+    async with scoped(db, Scope(tenant.id)):
+        first = select(LoginAttempt.id).order_by(LoginAttempt.id).limit(5).scalar_subquery()
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=16)
+        await db.execute(update(LoginAttempt).where(LoginAttempt.id.in_(first)).values(at=past))
+        await db.commit()
+    await client.login(user.email)
+
+
+@pytest.fixture
+def slow_password_check(monkeypatch):
+    """Real argon2 takes a good part of a second (the test kit hashes fast), so that parallel
+    sign-ins really overlap; a right password still takes this long to check."""
+    check = core.auth.verify_password
+
+    def slow(password_hash, password):
+        time.sleep(0.2)
+        return check(password_hash, password)
+
+    monkeypatch.setattr(core.auth, "verify_password", slow)
+
+
+async def _parallel_sign_ins(client_factory, tenant, email: str, password: str, count: int = 20) -> list:
+    browsers = [await client_factory(tenant.host) for _ in range(count)]
+    for browser in browsers:
+        await browser.get("/login")  # the CSRF cookie
+    return list(await asyncio.gather(*(b.post("/login", {"email": email, "password": password}) for b in browsers)))
+
+
+@pytest.mark.portico_commits
+async def test_parallel_sign_ins_with_the_right_password_all_succeed_and_lock_nothing(
+    client_factory, tenant, user_factory, slow_password_check
+):
+    """An office behind one address, or a reload storm: right passwords never count as failures."""
+    user = await user_factory(tenant, VENDOR_ADMIN)
+    neighbour = await user_factory(tenant, VENDOR_ADMIN)
+    answers = await _parallel_sign_ins(client_factory, tenant, user.email, TEST_PASSWORD)
+    assert [a.status_code for a in answers] == [302] * 20
+    # Neither the account nor the address is locked: the full allowance of mistakes is left.
+    browser = await client_factory(tenant.host)
+    for _ in range(4):
+        assert WRONG in (await browser.post("/login", {"email": user.email, "password": "wrong"})).text
+    await browser.login(user.email)
+    await (await client_factory(tenant.host)).login(neighbour.email)
+
+
+@pytest.mark.portico_commits
+async def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(
+    client_factory, tenant, user_factory, slow_password_check
+):
+    user = await user_factory(tenant, VENDOR_ADMIN)
+    answers = await _parallel_sign_ins(client_factory, tenant, user.email, "wrong")
+    assert all(a.status_code == 400 for a in answers)
+    assert sum(WRONG in a.text for a in answers) == 5
+    assert sum(LOCKED in a.text for a in answers) == 15
+    response = await (await client_factory(tenant.host)).post(
+        "/login", {"email": user.email, "password": TEST_PASSWORD}
+    )
+    assert LOCKED in response.text
+
+
+async def test_signing_in_while_signed_in_replaces_the_session(
+    client_factory, tenant, user_factory, customer_factory, login_as
+):
+    """Signed in as a site's contact, the browser signs in as someone the contact cannot see."""
+    parent = await customer_factory(tenant, "Northern Works")
+    site = await customer_factory(tenant, "Northern Works Leeds", parent)
+    other = await customer_factory(tenant, "Globex")
+    contact = await user_factory(tenant, CUSTOMER_USER, site)
+    others = [
+        await user_factory(tenant, CUSTOMER_ADMIN, parent),
+        await user_factory(tenant, CUSTOMER_USER, other),
+        await user_factory(tenant, VENDOR_ADMIN),
+        contact,
+    ]
+    for person in others:
+        browser = await login_as(contact)
+        old = browser.inner.cookies.get("portico_session")
+        response = await browser.post("/login", {"email": person.email, "password": TEST_PASSWORD, "next": "/"})
+        assert response.status_code == 302, response.text
+        assert person.email in (await browser.get("/profile")).text
+        stale = await client_factory(tenant.host)
+        stale.inner.cookies.set("portico_session", old, domain=tenant.host)
+        assert (await stale.get("/profile")).status_code == 302  # the old session ended
+    # None of these sign-ins counts against the contact's allowance of mistakes.
+    browser = await client_factory(tenant.host)
+    for _ in range(4):
+        await browser.post("/login", {"email": contact.email, "password": "wrong"})
+    await browser.login(contact.email)
