@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.context import RequestContext
 from core.db import ScopeViolationError, make_engine, make_sessionmaker
+from core.documents.render import shutdown_pool
 from core.grants import offer_new_permissions
 from core.i18n import N_
 from core.mail.worker import BackgroundMailWorker
@@ -194,6 +196,9 @@ def create_app(
         if mail_worker is not None:
             await mail_worker.stop()
         await portico.engine.dispose()
+        # The process usually ends next, and on SIGTERM without running atexit (uvicorn re-raises
+        # the signal); another app in this process that renders later starts a new pool.
+        await asyncio.to_thread(shutdown_pool)
 
     app = Litestar(
         route_handlers=routers,

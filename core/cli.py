@@ -332,6 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.documents.render import shutdown_pool
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -343,6 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"portico: the database refused: {error.orig}", file=sys.stderr)
         print("portico: if its tables are missing, run `portico db upgrade` first.", file=sys.stderr)
         return 2
+    finally:
+        shutdown_pool()  # the PDF workers a command started (demo seeding sends documents)
 
 
 if __name__ == "__main__":

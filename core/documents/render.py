@@ -4,14 +4,20 @@ The HTML is rendered on the event loop (it is quick and the context builder need
 database); the layout work, which takes tens to hundreds of milliseconds of pure Python per
 page, runs in a pool of worker processes so that other requests are served meanwhile (a thread
 would hold the interpreter lock and stall them).
+
+The pool is stopped on every way out: the app's shutdown (which ``portico serve`` and ``demo``
+reach on SIGTERM), the end of every ``portico`` command, and interpreter exit. A worker whose
+parent dies anyway (SIGKILL, a crash) exits on its own, so none is ever left running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import multiprocessing
 import os
 import re
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +120,22 @@ _pool: ProcessPoolExecutor | None = None
 _workers = DEFAULT_WORKERS
 
 
+def _exit_with_parent() -> None:
+    """Runs in each worker as it starts: end it when the process that started it has ended.
+
+    A worker otherwise waits on its task queue forever once the parent is killed, since it holds
+    that queue's write end itself. The parent sentinel is a pipe that closes when the parent does.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def watch() -> None:
+            parent.join()
+            os._exit(0)
+
+        threading.Thread(target=watch, name="portico-parent-watch", daemon=True).start()
+
+
 def _executor() -> ProcessPoolExecutor:
     """The process pool, started on first use. One per Python process: it holds no tenant data,
     only idle interpreters, so apps built side by side (tests) share it safely."""
@@ -121,8 +143,25 @@ def _executor() -> ProcessPoolExecutor:
     if _pool is None:
         _workers = max(1, int(os.environ.get("PORTICO_PDF_WORKERS", "") or DEFAULT_WORKERS))
         # "spawn": a forked child would inherit the event loop, database connections and locks.
-        _pool = ProcessPoolExecutor(max_workers=_workers, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent
+        )
     return _pool
+
+
+def shutdown_pool() -> None:
+    """Stop the worker processes and wait for them: a render a worker has started finishes first,
+    work not yet handed out is cancelled. The next render starts a new pool. Blocks: from async
+    code, run it in a thread."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# uvicorn re-raises SIGTERM once the app has shut down, so atexit does not run on that path; the
+# app's shutdown stops the pool there. This covers everything else that exits normally.
+atexit.register(shutdown_pool)
 
 
 def _warm() -> None:

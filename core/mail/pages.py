@@ -16,7 +16,14 @@ from core.declarations import EmailTemplate
 from core.i18n import N_
 from core.mail import portal_values
 from core.mail.models import FAILED, QUEUED, SENT, EmailTemplateOverride, OutboxMessage
-from core.mail.templates import EmailTemplateError, check_source, load_override, render_source, sample_values
+from core.mail.templates import (
+    EmailTemplateError,
+    check_source,
+    load_override,
+    off_loop,
+    render_source,
+    sample_values,
+)
 from core.web.forms import form_data
 from core.web.rendering import Page, render
 from core.web.sessions import flash
@@ -91,8 +98,8 @@ class EmailTemplatesController(Controller):
         if not error:
             values = sample_values(declared) | portal_values(ctx)
             try:
-                preview = render_source(form["subject"], form["body"], values)
-            except EmailTemplateError as exc:  # a saved template the sandbox now refuses
+                preview = await off_loop(render_source, form["subject"], form["body"], values)
+            except EmailTemplateError as exc:  # a saved template the sandbox (or its limits) now refuses
                 error = str(exc)
         override = await load_override(ctx.db, declared.key)
         return await render(
@@ -135,7 +142,7 @@ class EmailTemplatesController(Controller):
             error = ctx._("The text cannot be empty.")
         else:
             try:
-                check_source(declared, form["subject"], form["body"])
+                await off_loop(check_source, declared, form["subject"], form["body"])
             except EmailTemplateError as exc:
                 error = ctx._("This template cannot be used: {reason}", reason=str(exc))
         if error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import sys
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from core.demo import DEMO_PASSWORD
+from tests.core.processes import HAS_PROC, descendants, kill, still_running
 
 pytestmark = pytest.mark.usefixtures("portico_backend")
 
@@ -126,4 +128,70 @@ async def test_demo_serves_a_portal_one_can_sign_in_to(cli_db, tmp_path):
     finally:
         process.terminate()
         await process.wait()
+        log.close()
+
+
+async def _send_a_document_again(client: httpx.AsyncClient, database_url: str) -> None:
+    """Send one of the demo's documents again, so the server renders a PDF in its pool."""
+    from sqlalchemy import select
+
+    from core.accounts import scoped
+    from core.db import Scope, make_engine, make_sessionmaker
+    from core.documents.models import Publication
+
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as db, scoped(db, Scope.system()):
+            sent = await db.scalar(select(Publication).order_by(Publication.id).limit(1))
+    finally:
+        await engine.dispose()
+    if sent is None:
+        pytest.skip("no installed module sends documents in the demo")
+    url = f"/admin/documents/{sent.doc_type}/{sent.record_id}/send"
+    form = (await client.get(url)).text
+    token = form.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+    contacts = re.findall(r'name="contact" value="(\d+)" checked', form)
+    response = await client.post(url, data={"_csrf_token": token, "contact": contacts})
+    assert response.status_code == 302, response.text
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="reads the process table from /proc")
+async def test_stopping_the_demo_server_leaves_no_process_behind(cli_db, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "PORTICO_DATA_DIR": "/tmp/portico-cli-test"}
+    log = open(tmp_path / "demo.log", "wb")  # noqa: ASYNC230, SIM115 - a local file, closed below
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "core.cli", "demo", "--db", cli_db, "--port", str(port),
+        env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(600):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            login = await client.get("/login")
+            token = login.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+            signed_in = await client.post(
+                "/login", data={"_csrf_token": token, "email": "admin@acme.example", "password": DEMO_PASSWORD}
+            )
+            assert signed_in.status_code == 302
+            await _send_a_document_again(client, cli_db)
+        started = descendants(process.pid)
+        assert started, "the PDF pool's worker processes should be running"
+        process.terminate()  # SIGTERM, as a service manager stops it
+        await asyncio.wait_for(process.wait(), 60)
+        for _ in range(100):  # the last of them may take a moment to go
+            if not (left := still_running(started)):
+                break
+            await asyncio.sleep(0.1)
+        kill(left)
+        assert not left, f"still running after the server stopped: {sorted(left)}"
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
         log.close()

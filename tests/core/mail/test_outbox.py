@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from litestar import post
+from litestar.params import FromPath
 from sqlalchemy import select
 
 from core import N_, Ctx, EmailTemplate
@@ -98,3 +99,30 @@ async def test_send_email_uses_the_vendors_wording_when_it_has_one(portal_factor
 
 def test_a_vendors_edit_may_use_the_portals_own_variables():
     check_source(GREETING, "{{ portal_name }} for {{ name }}", "{{ portal_url }} {{ contact_email }}")
+
+
+async def test_a_vendors_wording_that_fails_at_send_time_gives_way_to_the_default(
+    portal_factory, throwaway_plugin, db, caplog
+):
+    @post("/greet/{name:str}", opt={"permission": "core.dashboard"})
+    async def greet(ctx: Ctx, name: FromPath[str]) -> dict[str, int]:
+        message = await send_email(ctx, "greet.hello", to=["ann@example.com"], context={"name": name})
+        await ctx.db.commit()
+        return {"id": message.id}
+
+    # Harmless with the sample values the editor checks it with, huge with a longer real name.
+    wording = "{% if name|length > 6 %}{{ 'a' * 50000000 }}{% endif %}Hi {{ name }}"
+    check_source(GREETING, "Hi {{ name }}", wording)
+    plugin = throwaway_plugin("greet", portico_email_templates=lambda: [GREETING], portico_routes=lambda: [greet])
+    portal = await portal_factory([plugin])
+    async with scoped(db, Scope(portal.tenant.id)):
+        db.add(EmailTemplateOverride(key="greet.hello", subject="Hi {{ name }}", body=wording))
+        await db.commit()
+    client = await portal.client(await portal.user("vendor_admin"))
+    response = await client.post("/greet/Bartholomew", {})
+    assert response.status_code == 201
+    async with scoped(db, Scope(portal.tenant.id)):
+        message = await db.get(OutboxMessage, response.json()["id"])
+    assert message.subject.startswith("Hello Bartholomew from ")  # the declared default
+    assert message.text_body.startswith("Dear Bartholomew,")
+    assert "greet.hello" in caplog.text and "larger than 100,000" in caplog.text

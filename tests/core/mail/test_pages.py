@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from sqlalchemy import select
 
 from core import CUSTOMER_ADMIN, VENDOR_ADMIN, VENDOR_STAFF
 from core.accounts import scoped
 from core.db import Scope
 from core.mail import EmailTemplateOverride, OutboxMessage, queue_email
+from core.mail import templates as mail_templates
 from core.testing import deliver_mail
 
 
@@ -139,3 +143,40 @@ async def test_a_customers_message_is_emailed_to_the_vendors_contact_address(
     assert mail["Subject"] == "Message from Globex: Broken pump"
     assert mail["Reply-To"] == contact.email
     assert "It leaks since Monday." in mail.get_body(("plain",)).get_content()
+
+
+async def test_a_template_that_would_tie_up_the_portal_is_refused_with_the_reason(db, tenant, user_factory, login_as):
+    client = await login_as(await user_factory(tenant, VENDOR_ADMIN))
+    url = "/admin/email-templates/core.contact_request"
+    for body, reason in [
+        ("{{ 'a' * 50000000 }}", "larger than 100,000 characters"),
+        ("{% for i in range(3000) %}{% for j in range(3000) %}{% endfor %}{% endfor %}", "too much work"),
+        ("{{ range(10**9)|list }}", "Range too big"),  # was a 500
+    ]:
+        for action in ("preview", "save"):
+            response = await client.post(url, {"subject": "Hi", "body": body, "action": action})
+            assert response.status_code == 400, (body, action)
+            assert "This template cannot be used" in response.text and reason in response.text
+            assert 'id="template-error"' in response.text
+    async with scoped(db, Scope(tenant.id)):
+        assert await db.scalar(select(EmailTemplateOverride)) is None
+
+
+async def test_checking_a_slow_template_does_not_hold_up_other_requests(tenant, user_factory, login_as, monkeypatch):
+    # With no count to stop it, this template runs until the time limit: a second of work in the
+    # renderer's thread, while the portal keeps answering.
+    monkeypatch.setattr(mail_templates, "MAX_STEPS", 10**9, raising=False)
+    client = await login_as(await user_factory(tenant, VENDOR_ADMIN))
+    body = "{% for i in range(10000) %}{% for j in range(10000) %}{% if i == j %}{% endif %}{% endfor %}{% endfor %}"
+    save = asyncio.ensure_future(
+        client.post("/admin/email-templates/core.contact_request", {"subject": "Hi", "body": body, "action": "save"})
+    )
+    waits = []
+    while not save.done():
+        started = time.monotonic()
+        assert (await client.get("/healthz")).status_code == 200
+        waits.append(time.monotonic() - started)
+        await asyncio.sleep(0.02)
+    assert len(waits) >= 3 and max(waits) < 0.5, waits  # the previous code: one wait, of seconds
+    response = await save
+    assert response.status_code == 400 and "takes longer than 1 second" in response.text
