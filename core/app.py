@@ -173,8 +173,12 @@ def create_app(
     *,
     portico: Portico | None = None,
     extra_plugins: Sequence[ModuleType | object] = (),
+    stop_pdf_pool: bool = True,
 ) -> Litestar:
-    """Build the portal: every installed plugin's routes behind the kernel's guard."""
+    """Build the portal: every installed plugin's routes behind the kernel's guard.
+
+    ``stop_pdf_pool=False`` leaves the process's PDF workers running when the app shuts down, for
+    a process that serves app after app (the test kit); they still end with the process."""
     portico = portico or Portico.build(settings, extra_plugins=extra_plugins)
     routers = [router for module, handlers in portico.plugins.routes for router in _routers_of(module, handlers)]
 
@@ -198,7 +202,8 @@ def create_app(
         await portico.engine.dispose()
         # The process usually ends next, and on SIGTERM without running atexit (uvicorn re-raises
         # the signal); another app in this process that renders later starts a new pool.
-        await asyncio.to_thread(shutdown_pool)
+        if stop_pdf_pool:
+            await asyncio.to_thread(shutdown_pool)
 
     app = Litestar(
         route_handlers=routers,

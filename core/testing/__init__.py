@@ -91,6 +91,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from core.documents.render import shutdown_pool
+
+    shutdown_pool()  # the run's PDF workers (atexit would stop them too, a little later)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--portico-db",
@@ -247,7 +253,7 @@ class TestPortals:
         for built in self.used:
             if built.portico is portico:
                 return built.litestar()
-        return create_app(portico=portico)
+        return create_app(portico=portico, stop_pdf_pool=False)
 
     async def close(self) -> None:
         for built in self.used:

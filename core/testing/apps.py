@@ -36,7 +36,8 @@ class Built:
 
     def litestar(self) -> Litestar:
         if self.app is None:
-            self.app = create_app(portico=self.portico)
+            # The run's PDF workers outlive each live server (starting them costs seconds).
+            self.app = create_app(portico=self.portico, stop_pdf_pool=False)
         return self.app
 
 

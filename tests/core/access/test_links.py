@@ -186,6 +186,7 @@ async def test_a_reset_that_cannot_be_written_is_dropped_not_retried(
     assert await outbox(db, tenant) == []
 
 
+@pytest.mark.portico_commits
 async def test_two_mail_workers_write_one_reset_email(client, tenant, user_factory, db, portico):
     user = await user_factory(tenant, VENDOR_ADMIN)
     await client.post("/password/forgot", {"email": user.email})
