@@ -45,6 +45,7 @@ from core.web.access import (
     check_route_permissions,
     context_of,
 )
+from core.web.inputs import IntegerInputError
 from core.web.rendering import ThemedTemplates, html_response, make_environment
 from core.web.sessions import COOKIE_NAME
 
@@ -130,6 +131,10 @@ def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> R
     if isinstance(exc, LoginRequiredError) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}")
+    if isinstance(exc, IntegerInputError) and not _wants_json(request):
+        ctx = request.scope.get("state", {}).get(STATE_KEY)
+        errors = exc.errors(ctx) if ctx is not None else {p.name: p.english() for p in exc.problems}
+        return _error_page(request, exc.status_code, " ".join(f"{name}: {text}" for name, text in errors.items()))
     if _wants_json(request) and exc.extra:
         return Response(
             {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
