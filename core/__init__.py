@@ -55,6 +55,7 @@ from core.documents import (
 )
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
+from core.integers import is_whole_number
 from core.mail import Attachment, MailError, send_email
 from core.models import Customer, Tenant, User
 from core.money import AmountError, format_money, format_quantity, minor_digits, parse_money
@@ -69,6 +70,7 @@ from core.storage import StorageError
 from core.uploads import FileKind, content_disposition, display_name, max_upload_bytes, sniff
 from core.version import __version__
 from core.web.forms import form_data, form_lists, safe_next
+from core.web.inputs import IntegerInput, IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
@@ -94,6 +96,8 @@ __all__ = [
     "EmailTemplate",
     "FileKind",
     "InputError",
+    "IntegerInput",
+    "IntegerInputError",
     "MailError",
     "Manifest",
     "MenuItem",
@@ -135,6 +139,7 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "is_published",
+    "is_whole_number",
     "latest_publication",
     "latest_publications",
     "list_comments",

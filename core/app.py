@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,6 +24,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.context import RequestContext
@@ -32,6 +33,7 @@ from core.documents.render import shutdown_pool
 from core.grants import offer_new_permissions
 from core.i18n import N_
 from core.mail.worker import BackgroundMailWorker
+from core.outage import RETRY_AFTER, DatabaseOutage, is_outage
 from core.plugins import PluginSet, build_plugin_set
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
@@ -47,6 +49,7 @@ from core.web.access import (
     check_route_permissions,
     context_of,
 )
+from core.web.inputs import IntegerInputError
 from core.web.rendering import ThemedTemplates, html_response, make_environment
 from core.web.sessions import COOKIE_NAME
 
@@ -55,6 +58,7 @@ log = logging.getLogger("portico")
 # Messages raised as exceptions elsewhere (core.web.access) that people read on an error page;
 # marked here so that they are in the catalogs; _error_page translates them.
 SHOWN_ERRORS = (N_("Your role does not allow this. Ask your administrator if you need it."),)
+DATABASE_DOWN = N_("The portal cannot reach its database right now. Please try again in a minute.")
 
 
 @dataclass
@@ -69,6 +73,8 @@ class Portico:
     templates: Environment
     themes: ThemedTemplates
     storage: Storage
+    #: Whether the database is down now, and the log lines that say so (once, not per request).
+    outage: DatabaseOutage = field(default_factory=DatabaseOutage)
 
     @classmethod
     def build(
@@ -87,7 +93,7 @@ class Portico:
         template_dirs = [p.template_dir for p in plugins.plugins if p.template_dir and p.name != "core"]
         inline = {name: source for p in plugins.plugins for name, source in p.inline_templates.items()}
         templates = make_environment([d for d in template_dirs if d], inline)
-        return cls(
+        portico = cls(
             settings=settings,
             plugins=plugins,
             engine=engine,
@@ -97,6 +103,8 @@ class Portico:
             themes=ThemedTemplates(templates, settings.theme_dir),
             storage=LocalStorage(settings.files_path),
         )
+        portico.outage.watch(engine)
+        return portico
 
 
 def _provide_ctx(request: Request[Any, Any, Any]) -> RequestContext:
@@ -111,10 +119,11 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def _error_page(request: Request[Any, Any, Any], status: int, message: str, *, bare: bool = False) -> Response[Any]:
+    """The message as JSON or as a page; ``bare``: without the user's layout, which may need the database."""
     if _wants_json(request):
         return Response({"status_code": status, "detail": message}, status_code=status)
-    ctx = request.scope.get("state", {}).get(STATE_KEY)
+    ctx = None if bare else request.scope.get("state", {}).get(STATE_KEY)
     # The message is English (the API gets it so); a page shows it in the reader's language.
     context: dict[str, Any] = {
         "status": status,
@@ -132,6 +141,10 @@ def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> R
     if isinstance(exc, LoginRequiredError) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?{urlencode({'next': target})}")
+    if isinstance(exc, IntegerInputError) and not _wants_json(request):
+        ctx = request.scope.get("state", {}).get(STATE_KEY)
+        errors = exc.errors(ctx) if ctx is not None else {p.name: p.english() for p in exc.problems}
+        return _error_page(request, exc.status_code, " ".join(f"{name}: {text}" for name, text in errors.items()))
     if _wants_json(request) and exc.extra:
         return Response(
             {"status_code": exc.status_code, "detail": exc.detail, "extra": exc.extra},
@@ -161,6 +174,16 @@ def _handle_scope_violation(request: Request[Any, Any, Any], exc: ScopeViolation
     """A write aimed outside the tenant or the contact's accounts: for them, that record does not exist."""
     log.warning("refused %s %s: %s", request.method, request.url.path, exc)
     return _error_page(request, 404, "There is nothing here.")
+
+
+def _handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database out of reach: 503 and when to try again, logged once for the whole outage."""
+    if not is_outage(exc):
+        return _handle_crash(request, exc)
+    request.app.state.portico.outage.failed(exc)
+    response = _error_page(request, 503, DATABASE_DOWN, bare=True)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -223,6 +246,8 @@ def create_app(
         exception_handlers={
             HTTPException: _handle_http_error,
             ScopeViolationError: _handle_scope_violation,
+            SQLAlchemyError: _handle_database_error,
+            OSError: _handle_database_error,  # a refused connection arrives as ConnectionRefusedError
             Exception: _handle_crash,
         },
         # Room for one upload (PORTICO_MAX_UPLOAD_MB): Litestar refuses a larger body while reading it.

@@ -7,7 +7,6 @@ below add those declarations to the kernel's own.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from core.features import KERNEL_PARTS, gather
 from core.hookimpl import hookimpl
 from core.i18n import N_, load_catalogs
 from core.models import ContactRequest
+from core.outage import RETRY_AFTER
 from core.pages.admin import (
     ApiTokensController,
     BrandingController,
@@ -224,14 +224,17 @@ def portico_translations() -> Mapping[str, Mapping[str, str]]:
 
 @get("/healthz", opt={"tenantless": True})
 async def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 (with ``Retry-After``) when it does not; the outage is
+    logged once, not at every probe."""
     portico = request.app.state.portico
     try:
         async with portico.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except Exception:
-        logging.getLogger("portico.health").exception("health check: the database is unreachable")
-        return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    except Exception as error:
+        portico.outage.failed(error)
+        body = {"status": "unavailable", "database": "unreachable"}
+        return Response(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER)})
+    portico.outage.recovered()
     return Response({"status": "ok", "database": "ok", "version": __version__}, status_code=200)
 
 

@@ -17,6 +17,7 @@ from core.discussions.posting import (
     parse_ids,
 )
 from core.i18n import N_
+from core.integers import is_whole_number
 from core.models import User
 
 
@@ -26,7 +27,7 @@ def first(form: dict[str, list[str]], key: str) -> str:
 
 def as_id(value: str | None) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if is_whole_number(value) else None
 
 
 @dataclass

@@ -33,6 +33,7 @@ from core.discussions.posting import (
 from core.models import Customer, User
 from core.records import load_record
 from core.web.forms import form_data, form_lists
+from core.web.inputs import IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
@@ -120,7 +121,7 @@ class DiscussionsController(Controller):
             can_mark_internal=sees_every_thread(ctx),
         )
 
-    @get("/new")
+    @get("/new", opt={"integers": ("id", "customer_id")})
     async def new(self, ctx: Ctx, request: AnyRequest) -> Page:
         params = request.query_params
         prefilled = await _prefilled_record(ctx, params.get("record") or "", as_id(params.get("id")))
@@ -132,9 +133,18 @@ class DiscussionsController(Controller):
         form = {"staff_group": ["1"]}
         return await self._new_page(ctx, customer_id=customer_id, record=record, form=form, errors={})
 
-    @post("/new")
+    @post("/new", opt={"integers": ("customer_id", "record_id", "participant")})
     async def create(self, ctx: Ctx, request: AnyRequest) -> Page | Redirect:
-        form = await form_lists(request)
+        try:
+            form = await form_lists(request)
+        except IntegerInputError as refused:
+            customer_id = as_id(refused.form.get("customer_id"))
+            if customer_id is None and ctx.is_staff:
+                raise  # without an account the page has no form to show the message on: the kernel's page says it
+            errors = refused.errors(ctx, record_id="record", participant="participants")
+            return await self._new_page(
+                ctx, customer_id=customer_id, record=None, form=refused.lists, errors=errors, status=400
+            )
         draft = await read_new_thread(ctx, form)
         if draft.errors or draft.customer_id is None:
             errors = {key: ctx._(msgid) for key, msgid in draft.errors.items()}
@@ -252,10 +262,14 @@ class DiscussionsController(Controller):
         await ctx.db.commit()
         return Redirect(f"/discussions/{thread.id}")
 
-    @post("/{thread_id:int}/participants")
+    @post("/{thread_id:int}/participants", opt={"integers": ("participant",)})
     async def add_participants(self, ctx: Ctx, thread_id: FromPath[int], request: AnyRequest) -> Page | Redirect:
         thread = await self._thread(ctx, thread_id)
-        form = await form_lists(request)
+        try:
+            form = await form_lists(request)
+        except IntegerInputError as refused:
+            errors = refused.errors(ctx, participant="participants")
+            return await self._thread_page(ctx, thread, errors=errors, status=400)
         try:
             people = await choose_people(
                 ctx,

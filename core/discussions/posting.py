@@ -13,6 +13,7 @@ from core.db import utcnow
 from core.discussions.access import STAFF
 from core.discussions.models import DiscussionParticipant, DiscussionPost, DiscussionThread
 from core.i18n import N_
+from core.integers import is_whole_number
 from core.mail import send_email
 from core.models import Customer, User
 from core.records import load_record
@@ -60,7 +61,7 @@ def clean_body(body: str) -> str:
 def parse_ids(values: Iterable[str]) -> list[int]:
     ids = []
     for value in values:
-        if not value.isdigit() or not 0 < int(value) < 2**31:
+        if not is_whole_number(value, low=1):
             raise DiscussionError(N_("Only contacts of this customer account can take part."), "participants")
         ids.append(int(value))
     return list(dict.fromkeys(ids))

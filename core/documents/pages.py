@@ -24,6 +24,7 @@ from core.models import User
 from core.records import load_record
 from core.storage import StorageError
 from core.web.forms import form_lists, safe_next
+from core.web.inputs import IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
@@ -133,15 +134,20 @@ class SendDocumentController(Controller):
     ) -> Page:
         return await self._page(ctx, doc_type, record_id, next_url=safe_next(next, ""))
 
-    @post("/{doc_type:str}/{record_id:int}/send")
+    @post("/{doc_type:str}/{record_id:int}/send", opt={"integers": ("contact",)})
     async def send(
         self, ctx: Ctx, doc_type: FromPath[str], record_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> Page | Redirect:
         document, kind, record = await _load(ctx, doc_type, record_id)
-        form = await form_lists(request)
+        try:
+            form = await form_lists(request)
+        except IntegerInputError as refused:
+            problems = " ".join(refused.errors(ctx).values())
+            message = refused.form.get("message", "")
+            return await self._page(ctx, doc_type, record_id, message=message, error=problems, status=400)
         message = (form.get("message") or [""])[0]
         next_url = safe_next((form.get("next") or [""])[0], "")
-        ids = {int(value) for value in form.get("contact", []) if value.isdigit() and len(value) < 19}
+        ids = {int(value) for value in form.get("contact", []) if value}  # whole numbers: the kernel checked
         people = list(await ctx.db.scalars(select(User).where(User.id.in_(ids)))) if ids else []
         error = None
         try:

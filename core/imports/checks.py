@@ -19,6 +19,7 @@ from core.db import Scope
 from core.declarations import CUSTOMER_USER
 from core.i18n import N_
 from core.imports.csvfile import CsvRow
+from core.integers import is_whole_number
 from core.models import Customer, Role, User
 
 STAFF, CUSTOMER = "staff", "customer"
@@ -143,7 +144,7 @@ async def check_rows(db: AsyncSession, tenant_id: int, reach: Reach, rows: Seque
 async def _load_sites(db: AsyncSession, rows: Sequence[CsvRow]) -> list[tuple[int, str, bool]]:
     """The accounts the file names (by number or name) that this session may see."""
     named = {row.get("site") for row in rows} - {""}
-    numbers = {int(v) for v in named if v.isdigit() and len(v) < 10}
+    numbers = {int(v) for v in named if is_whole_number(v)}
     names = {v.lower() for v in named}
     if not named:
         return []

@@ -27,6 +27,7 @@ from core.db import Scope, set_scope, utcnow
 from core.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from core.mail.smtp import PermanentFailure, TemporaryFailure, build_message, reply_text, smtp_send
 from core.models import Tenant
+from core.outage import is_outage
 
 if TYPE_CHECKING:
     from core.app import Portico
@@ -194,8 +195,11 @@ class MailWorker:
         while not stop.is_set():
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("mail worker %s: delivery pass failed", self.name)
+            except Exception as error:
+                if not is_outage(error):
+                    log.exception("mail worker %s: delivery pass failed", self.name)
+                else:  # said once for the whole process, not every few seconds
+                    self.portico.outage.failed(error)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
             except TimeoutError:

@@ -18,6 +18,7 @@ from core.notices import announcements as news
 from core.notices import messages
 from core.notices.models import Announcement
 from core.web.forms import form_lists
+from core.web.inputs import IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
@@ -97,9 +98,12 @@ class AdminMessagesController(Controller):
     async def index(self, ctx: Ctx) -> Page:
         return await self._page(ctx)
 
-    @post("/")
+    @post("/", opt={"integers": ("customer_id",)})
     async def send(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form = _single(await form_lists(request))
+        try:
+            form = _single(await form_lists(request))
+        except IntegerInputError as refused:
+            return await self._page(ctx, status_code=400, form=refused.form, errors=refused.errors(ctx))
         errors: dict[str, str] = {}
         customers = dict(await customer_choices(ctx))
         if form.get("customer_id", "") not in customers:
@@ -126,6 +130,21 @@ class AdminMessagesController(Controller):
         flash(ctx.session, ctx._("Message posted."))
         await ctx.db.commit()
         return Redirect("/admin/notices/messages")
+
+
+AUDIENCE = {"integers": ("customer_ids",)}  # the announcement form's (the kernel checks them)
+
+
+async def _announcement_form(
+    ctx: RequestContext, request: Request[Any, Any, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The announcement form as posted, checked; the kernel's refusals of its integers among the errors."""
+    customers = dict(await customer_choices(ctx))
+    try:
+        return _parse_announcement(ctx, await form_lists(request), customers)
+    except IntegerInputError as refused:
+        form, errors = _parse_announcement(ctx, refused.lists, customers)
+        return form, errors | refused.errors(ctx)
 
 
 def _parse_announcement(
@@ -201,9 +220,9 @@ class AdminAnnouncementsController(Controller):
     async def index(self, ctx: Ctx) -> Page:
         return await self._list(ctx)
 
-    @post("/")
+    @post("/", opt=AUDIENCE)
     async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form, errors = _parse_announcement(ctx, await form_lists(request), dict(await customer_choices(ctx)))
+        form, errors = await _announcement_form(ctx, request)
         if errors:
             return await self._list(ctx, status_code=400, form=form, errors=errors)
         await news.save_announcement(
@@ -231,10 +250,10 @@ class AdminAnnouncementsController(Controller):
         }
         return await self._edit(ctx, announcement, form=form)
 
-    @post("/{announcement_id:int}")
+    @post("/{announcement_id:int}", opt=AUDIENCE)
     async def save(self, ctx: Ctx, announcement_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
         announcement = await self._load(ctx, announcement_id)
-        form, errors = _parse_announcement(ctx, await form_lists(request), dict(await customer_choices(ctx)))
+        form, errors = await _announcement_form(ctx, request)
         if errors:
             return await self._edit(ctx, announcement, status_code=400, form=form, errors=errors)
         await news.save_announcement(

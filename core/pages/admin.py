@@ -18,6 +18,7 @@ from core.context import Ctx
 from core.dashboard import in_tenant_order, move_item
 from core.db import utcnow
 from core.i18n import N_, resolve_language
+from core.integers import is_whole_number
 from core.models import ApiToken, ContactRequest, Role, RolePermission, Tenant
 from core.settings_admin.logo import IMAGE_TYPES, LogoError, check_logo, uploaded_logo
 from core.tenancy import bump_config_version
@@ -96,7 +97,7 @@ class RolesController(Controller):
         wanted: dict[int, set[str]] = {}
         for value in submitted.get("grant", []):
             role_id, _, perm = value.partition(":")
-            if role_id.isdigit():
+            if is_whole_number(role_id):
                 wanted.setdefault(int(role_id), set()).add(perm)
         roles = [role for role, _ in await self._roles(ctx)]
         problem = self._problem(ctx, roles, wanted)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from core.accounts import create_customer
 from core.context import RequestContext
 from core.i18n import N_
+from core.integers import is_whole_number
 from core.models import Customer, User, WebSession
 from core.people.errors import PeopleError
 
@@ -85,7 +86,7 @@ async def parent_from_form(ctx: RequestContext, value: str) -> Customer | None:
     if not value.strip():
         return None
     value = value.strip()
-    parent = await get_customer(ctx, int(value)) if value.isdigit() and len(value) <= 9 else None
+    parent = await get_customer(ctx, int(value)) if is_whole_number(value) else None
     if parent is None:
         raise PeopleError(N_("That customer account does not exist."), "parent_id")
     return parent

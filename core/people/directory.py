@@ -18,6 +18,7 @@ from core.accounts import EMAIL, customer_assignable_roles, end_sessions_of, sco
 from core.context import RequestContext
 from core.db import Scope
 from core.i18n import N_
+from core.integers import is_whole_number
 from core.models import Customer, Role, User
 from core.people.errors import PeopleError
 
@@ -39,7 +40,7 @@ class Filters:
     def from_params(cls, params: Mapping[str, str]) -> Filters:
         def number(key: str) -> int | None:
             value = params.get(key, "").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            return int(value) if is_whole_number(value) else None
 
         status = params.get("status", "")
         return cls(
@@ -125,7 +126,7 @@ async def check_person(ctx: RequestContext, form: Mapping[str, str], person: Use
         raise PeopleError(N_("Give the person's name."), "last_name")
     customer_field = form.get("customer_id", "").strip()
     customer = None
-    if customer_field.isdigit() and len(customer_field) <= 9:
+    if is_whole_number(customer_field):
         # A query, not session.get: the identity map could answer with an account outside the scope.
         customer = await ctx.db.scalar(select(Customer).where(Customer.id == int(customer_field)))
     if customer is None:

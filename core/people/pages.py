@@ -19,6 +19,7 @@ from core.people import views
 from core.people.activity import open_activity
 from core.people.errors import PeopleError
 from core.web.forms import form_data
+from core.web.inputs import IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
@@ -54,9 +55,12 @@ class CustomersController(Controller):
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         return await self._list(ctx, request.query_params, {}, {})
 
-    @post("/")
+    @post("/", opt={"integers": ("parent_id",)})
     async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._list(ctx, {}, refused.form, refused.errors(ctx), 400)
         try:
             customer = await accounts.add_customer(
                 ctx, form.get("name", ""), await accounts.parent_from_form(ctx, form.get("parent_id", ""))
@@ -118,10 +122,13 @@ class CustomersController(Controller):
         await ctx.db.commit()
         return Redirect(f"/admin/customers/{customer.id}")
 
-    @post("/{customer_id:int}/move")
+    @post("/{customer_id:int}/move", opt={"integers": ("parent_id",)})
     async def move(self, ctx: Ctx, customer_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
         customer = await self._customer(ctx, customer_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._detail(ctx, customer, refused.errors(ctx), 400)
         try:
             await accounts.move_customer(ctx, customer, await accounts.parent_from_form(ctx, form.get("parent_id", "")))
         except PeopleError as refused:
@@ -164,15 +171,15 @@ def people_controller(section: views.Section, permission: str, name: str) -> typ
         path = section.base
         opt = {"permission": permission}
 
-        @get("/")
+        @get("/", opt={"integers": ("customer", "role")})
         async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
             return await views.list_page(ctx, section, request.query_params)
 
-        @get("/new")
+        @get("/new", opt={"integers": ("customer",)})
         async def new(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
             return await views.new_page(ctx, section, request.query_params)
 
-        @post("/")
+        @post("/", opt=views.PERSON_INTEGERS)
         async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
             return await views.create(ctx, section, request)
 
@@ -180,7 +187,7 @@ def people_controller(section: views.Section, permission: str, name: str) -> typ
         async def edit(self, ctx: Ctx, user_id: FromPath[int]) -> Page:
             return await views.edit_page(ctx, section, user_id)
 
-        @post("/{user_id:int}")
+        @post("/{user_id:int}", opt=views.PERSON_INTEGERS)
         async def save(self, ctx: Ctx, user_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
             return await views.save(ctx, section, user_id, request)
 

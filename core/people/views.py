@@ -23,10 +23,15 @@ from core.people import directory
 from core.people.errors import PeopleError
 from core.people.signins import sign_ins_of
 from core.web.forms import form_data
+from core.web.inputs import IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
 
 NEW_PERSON = {"portal_access": "1"}
+
+
+#: The person form's integers, for its routes' ``opt`` (the kernel checks them).
+PERSON_INTEGERS = {"integers": ("customer_id",)}
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,16 @@ def _errors(ctx: RequestContext, refused: PeopleError) -> dict[str, str]:
 
 async def new_page(ctx: RequestContext, section: Section, params: Mapping[str, str]) -> Page:
     form = dict(NEW_PERSON)
-    if params.get("customer", "").isdigit():
+    if params.get("customer"):  # checked by the kernel (the route's opt)
         form["customer_id"] = params["customer"]
     return await form_page(ctx, section, None, form)
 
 
 async def create(ctx: RequestContext, section: Section, request: Request[Any, Any, Any]) -> Page | Redirect:
-    form = await form_data(request)
+    try:
+        form = await form_data(request)
+    except IntegerInputError as refused:
+        return await form_page(ctx, section, None, refused.form, refused.errors(ctx), 400)
     try:
         person = await directory.add_person(ctx, await directory.check_person(ctx, form, None))
     except PeopleError as refused:
@@ -108,7 +116,10 @@ async def edit_page(ctx: RequestContext, section: Section, user_id: int) -> Page
 
 async def save(ctx: RequestContext, section: Section, user_id: int, request: Request[Any, Any, Any]) -> Page | Redirect:
     person = await _person(ctx, user_id)
-    form = await form_data(request)
+    try:
+        form = await form_data(request)
+    except IntegerInputError as refused:
+        return await form_page(ctx, section, person, refused.form, refused.errors(ctx), 400)
     try:
         await directory.update_person(ctx, person, await directory.check_person(ctx, form, person))
     except PeopleError as refused:

@@ -34,7 +34,7 @@ def _number(raw: str, bounds: tuple[int, int], _: Translator) -> tuple[int | Non
     raw = raw.strip()
     if not raw:
         return None, None  # the deployment default
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is true, and int() refuses it
         return None, _("Enter a whole number.")
     value = int(raw)
     low, high = bounds

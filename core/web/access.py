@@ -13,8 +13,10 @@ from core.api import find_api_token
 from core.context import RequestContext
 from core.db import Scope as DbScope
 from core.db import set_scope, valid_customer_path
+from core.integers import MAX_INT
 from core.settings_admin.security import session_settings
 from core.tenancy import resolve_tenant
+from core.web.inputs import IntegerInputError, integer_inputs, problems_in
 from core.web.sessions import COOKIE_NAME, load_session
 
 if TYPE_CHECKING:
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from core.app import Portico
 
 STATE_KEY = "portico_ctx"
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER
 API_PREFIX = "/api/"
 
 
@@ -119,12 +120,13 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
     if opt.get("tenantless") or _is_auto_options(handler):
         return
     ctx = context_of(connection)
-    if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in connection.path_params.values()):
+    if any(isinstance(v, int) and not -MAX_INT <= v <= MAX_INT for v in connection.path_params.values()):
         raise NotFoundException()  # no row has such an id, and the database would refuse to compare
     module = opt.get("module")
     if module and not ctx.state.is_enabled(module):
         raise NotFoundException()
     if opt.get("public"):
+        _check_query_integers(connection, handler)
         return
     if connection.scope["path"].startswith(API_PREFIX):
         if ctx.api_token is None:
@@ -136,6 +138,14 @@ def access_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRo
         if ctx.api_token is not None:
             raise ForbiddenError(f"This API token does not hold the permission {permission!r}.")
         raise ForbiddenError("Your role does not allow this. Ask your administrator if you need it.")
+    _check_query_integers(connection, handler)
+
+
+def _check_query_integers(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The route's integers in the query string (core.web.inputs), before the handler reads them."""
+    problems = problems_in(connection.query_params, integer_inputs(handler), "query", skip=connection.path_params)
+    if problems:
+        raise IntegerInputError(problems)
 
 
 def _any_of(permission: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:

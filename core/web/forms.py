@@ -5,22 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
+from litestar.datastructures import FormMultiDict
+
+from core.web.inputs import IntegerInputError, declared_inputs, problems_in
 
 
 async def form_data(request: Request[Any, Any, Any]) -> dict[str, str]:
-    """Single-valued form fields as stripped-free strings (files are left out)."""
+    """Single-valued form fields as stripped-free strings (files are left out).
+
+    Raises :class:`~core.web.inputs.IntegerInputError` when a field the route names in
+    ``opt["integers"]`` is not a whole number in range; ``.form`` holds these same values.
+    """
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    _check_integers(request, form, {key: [value] for key, value in values.items()})
+    return values
 
 
 async def form_lists(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
-    """Every value of every field, for checkbox groups."""
+    """Every value of every field, for checkbox groups (integers checked as in :func:`form_data`)."""
     form = await request.form()
     values: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
             values.setdefault(key, []).append(value)
+    _check_integers(request, form, values)
     return values
+
+
+def _check_integers(request: Request[Any, Any, Any], form: FormMultiDict, values: dict[str, list[str]]) -> None:
+    if problems := problems_in(form, declared_inputs(request.route_handler), "form"):
+        raise IntegerInputError(problems, values)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

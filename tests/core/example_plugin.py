@@ -188,7 +188,7 @@ class NotesController(Controller):
         document = await core.document_status(ctx, "notes.note", note)
         return await core.render(ctx, "notes/detail.html", note=note, document=document)
 
-    @post("/", opt={"permission": "notes.add"})
+    @post("/", opt={"permission": "notes.add", "integers": ("customer_id",)})  # the kernel checks it
     async def add(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
         form = await core.form_data(request)
         assert ctx.user is not None

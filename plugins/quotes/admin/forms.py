@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core import N_, parse_money
+from core import N_, is_whole_number, parse_money
 from plugins.quotes.admin.editing import check_line, check_payment
 from plugins.quotes.admin.fields import (
     MAX_MINOR,
@@ -37,7 +37,7 @@ MONEY_PROBLEM = N_("Enter an amount such as 1250.00.")
 def chosen_id(value: object) -> int | None:
     """An id from a query string or form, or None for anything that cannot be one."""
     text = str(value or "")
-    return int(text) if text.isdigit() and int(text) <= MAX_MINOR else None
+    return int(text) if is_whole_number(text) else None
 
 
 def messages(problems: Problems | Problem, gettext: Callable[..., str]) -> dict[str, str]:
@@ -62,7 +62,7 @@ class _Reader:
         raw = self.text(name)
         if not raw:
             return None
-        if not raw.isdigit() or int(raw) > MAX_MINOR:
+        if not is_whole_number(raw):
             self.problems.append(Problem(name, N_("Choose one of the listed entries.")))
             return None
         return int(raw)

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core import Ctx, Page, flash, form_data, format_money, record_recent, render
+from core import Ctx, IntegerInputError, Page, flash, form_data, format_money, record_recent, render
 from plugins.quotes.admin import editing, forms, queries, workflow
 from plugins.quotes.admin.fields import RECURRENCES, Problem, Problems
 from plugins.quotes.models import (
@@ -27,6 +27,9 @@ from plugins.quotes.models import (
 
 PERMISSION = "quotes.manage"
 BASE = "/admin/quotes"
+#: The quote form's integers (the kernel checks them); lists page with ``?after=<id>``.
+QUOTE_INTEGERS = {"integers": ("customer_id", "contact_id", "sales_rep_id")}
+PAGED = {"integers": ("after",)}
 
 
 def _url(quote: Quote, anchor: str = "") -> str:
@@ -58,6 +61,15 @@ async def _form_page(
     )
 
 
+def _refusal(ctx: Ctx, refused: IntegerInputError) -> dict[str, str]:
+    """The kernel's refusal of the quote form's ids, with the form's other problems: one round of corrections."""
+    try:
+        forms.read_quote(refused.form)
+    except (Problems, Problem) as problems:
+        return forms.messages(problems, ctx._) | refused.errors(ctx)
+    return refused.errors(ctx)
+
+
 async def _detail_page(ctx: Ctx, quote: Quote, status: int = 200, **forms_state: Any) -> Page:
     detail = await queries.load_detail(ctx.db, quote)
     state: dict[str, Any] = {"line_form": {"quantity": "1", "taxable": "1", "needs_approval": "1"}, "line_errors": {}}
@@ -80,14 +92,14 @@ class QuotesAdminController(Controller):
     path = BASE
     opt = {"permission": PERMISSION}
 
-    @get("/")
+    @get("/", opt=PAGED)
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         listing = await queries.list_records(ctx.db, request.query_params)
         return await render(
             ctx, "quotes/admin/list.html", listing=listing, statuses=STATUSES[listing.kind], kinds=KINDS
         )
 
-    @get("/reorders")
+    @get("/reorders", opt=PAGED)
     async def reorders(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         listing = await queries.list_records(ctx.db, request.query_params, only_status="requested")
         sources = {q.source_id for q, _ in listing.rows if q.source_id}
@@ -95,7 +107,7 @@ class QuotesAdminController(Controller):
         numbers = await queries.numbers_of(ctx.db, sources)
         return await render(ctx, "quotes/admin/reorders.html", listing=listing, names=names, numbers=numbers)
 
-    @get("/new")
+    @get("/new", opt={"integers": ("customer_id",)})
     async def new(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         params = request.query_params
         kind = str(params["kind"]) if params.get("kind") in KINDS else QUOTE
@@ -110,9 +122,13 @@ class QuotesAdminController(Controller):
         form |= {key: params[key] for key in ("customer_id",) if key in params}
         return await _form_page(ctx, kind, form, {})
 
-    @post("/new")
+    @post("/new", opt=QUOTE_INTEGERS)
     async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            kind = refused.form.get("kind") if refused.form.get("kind") in KINDS else QUOTE
+            return await _form_page(ctx, str(kind), refused.form, _refusal(ctx, refused), status=400)
         kind = str(form["kind"]) if form.get("kind") in KINDS else QUOTE
         try:
             quote = await editing.create_quote(ctx.db, kind, forms.read_quote(form))
@@ -129,17 +145,20 @@ class QuotesAdminController(Controller):
         await record_recent(ctx, title=f"{quote.number} {quote.name}".strip(), url=_url(quote), kind=kind)
         return await _detail_page(ctx, quote)
 
-    @get("/{quote_id:int}/edit")
+    @get("/{quote_id:int}/edit", opt={"integers": ("customer_id",)})
     async def edit(self, ctx: Ctx, quote_id: FromPath[int], request: Request[Any, Any, Any]) -> Page:
         quote = await _quote(ctx, quote_id)
         form = forms.quote_form(quote)
         form |= {key: request.query_params[key] for key in ("customer_id",) if key in request.query_params}
         return await _form_page(ctx, quote.kind, form, {}, quote)
 
-    @post("/{quote_id:int}/edit")
+    @post("/{quote_id:int}/edit", opt=QUOTE_INTEGERS)
     async def save(self, ctx: Ctx, quote_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
         quote = await _quote(ctx, quote_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await _form_page(ctx, quote.kind, refused.form, _refusal(ctx, refused), quote, status=400)
         try:
             await editing.update_quote(ctx.db, quote, forms.read_quote(form))
         except (Problems, Problem) as refused:
@@ -306,7 +325,7 @@ class ChangeRequestsAdminController(Controller):
     path = f"{BASE}/change-requests"
     opt = {"permission": PERMISSION}
 
-    @get("/")
+    @get("/", opt=PAGED)
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         status, rows, next_after = await queries.list_changes(ctx.db, request.query_params)
         return await render(ctx, "quotes/admin/changes.html", status=status, rows=rows, next_after=next_after)

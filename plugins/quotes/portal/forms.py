@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from core import N_
+from core import N_, is_whole_number
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_NAME = 200
@@ -48,7 +48,7 @@ def read_approval(
     """
     scope = first(form, "scope")
     scope = scope if scope in SCOPES else "lines"
-    ticked = [int(v) for v in form.get("line", []) if v.isdigit() and len(v) < 10]
+    ticked = [int(v) for v in form.get("line", []) if is_whole_number(v)]
     ids = list(pending) if scope == "all" else [i for i in dict.fromkeys(ticked) if i in record_lines]
     result = ApprovalForm(
         scope=scope,

@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
 
-from core import N_, Ctx, Customer, Page, RequestContext, flash, form_lists, record_recent, render
+from core import N_, Ctx, Customer, IntegerInputError, Page, RequestContext, flash, form_lists, record_recent, render
 from plugins.quotes.models import LINE_STATUSES, ORDER, QUOTE, STATUSES, Quote
 from plugins.quotes.portal.approvals import approve_lines
 from plugins.quotes.portal.changes import message_problem, request_change
@@ -36,6 +36,9 @@ from plugins.quotes.portal.visibility import BASE_URL, MODULE, VIEW_PERMISSION, 
 AnyRequest = Request[Any, Any, Any]
 
 KIND_LABEL = {QUOTE: N_("Quote"), ORDER: N_("Order")}
+#: The integers of the lists' query strings and of the approval form (the kernel checks them).
+LIST_INTEGERS = {"integers": ("contact", "after", "before")}
+LINE_INTEGERS = {"integers": ("line",)}
 LIST_TITLE = {
     (QUOTE, False): N_("Open quotes"),
     (QUOTE, True): N_("Quote history"),
@@ -153,7 +156,7 @@ async def show_approve_form(ctx: RequestContext, request: AnyRequest, kind: str,
     require(ctx, "quotes.approve")
     line = request.query_params.get("line", "")
     everything = request.query_params.get("all") == "1"
-    chosen = [int(line)] if line.isdigit() and len(line) < 10 else []
+    chosen = [int(line)] if line else []  # the kernel checked it (LINE_INTEGERS)
     scope = "all" if everything else ("line" if chosen else "lines")
     form = ApprovalForm(scope, chosen, False, "", new_submission_key())
     return await approve_page(ctx, quote, form, single=bool(chosen))
@@ -164,7 +167,12 @@ async def approve_submit(ctx: RequestContext, request: AnyRequest, kind: str, re
     require(ctx, "quotes.approve")
     lines = await load_lines(ctx, quote)
     pending = [line.id for line in lines if awaits_approval(line)]
-    form = read_approval(await form_lists(request), {line.id for line in lines}, pending)
+    try:
+        form = read_approval(await form_lists(request), {line.id for line in lines}, pending)
+    except IntegerInputError as refused:
+        form = read_approval(refused.lists, {line.id for line in lines}, pending)
+        form.errors.update(refused.errors(ctx))
+        return await approve_page(ctx, quote, form, status=400, single=form.scope == "line")
     if form.scope == "all" and not pending:
         form.errors.pop("line", None)  # nothing left to approve: say so below rather than ask to tick
     if form.errors:
@@ -289,11 +297,11 @@ class QuotesController(Controller):
     path = "/quotes"
     opt = {"permission": VIEW_PERMISSION[QUOTE]}
 
-    @get("/")
+    @get("/", opt=LIST_INTEGERS)
     async def open_list(self, ctx: Ctx, request: AnyRequest) -> Page:
         return await list_page(ctx, request, QUOTE, history=False)
 
-    @get("/history")
+    @get("/history", opt=LIST_INTEGERS)
     async def history_list(self, ctx: Ctx, request: AnyRequest) -> Page:
         return await list_page(ctx, request, QUOTE, history=True)
 
@@ -301,11 +309,11 @@ class QuotesController(Controller):
     async def record(self, ctx: Ctx, record_id: FromPath[int]) -> Page:
         return await record_page(ctx, QUOTE, record_id)
 
-    @get("/{record_id:int}/approve")
+    @get("/{record_id:int}/approve", opt=LINE_INTEGERS)
     async def approve_form(self, ctx: Ctx, request: AnyRequest, record_id: FromPath[int]) -> Page:
         return await show_approve_form(ctx, request, QUOTE, record_id)
 
-    @post("/{record_id:int}/approve")
+    @post("/{record_id:int}/approve", opt=LINE_INTEGERS)
     async def approve(self, ctx: Ctx, request: AnyRequest, record_id: FromPath[int]) -> Page | Redirect:
         return await approve_submit(ctx, request, QUOTE, record_id)
 
@@ -322,11 +330,11 @@ class OrdersController(Controller):
     path = "/orders"
     opt = {"permission": VIEW_PERMISSION[ORDER]}
 
-    @get("/")
+    @get("/", opt=LIST_INTEGERS)
     async def open_list(self, ctx: Ctx, request: AnyRequest) -> Page:
         return await list_page(ctx, request, ORDER, history=False)
 
-    @get("/history")
+    @get("/history", opt=LIST_INTEGERS)
     async def history_list(self, ctx: Ctx, request: AnyRequest) -> Page:
         return await list_page(ctx, request, ORDER, history=True)
 
@@ -334,11 +342,11 @@ class OrdersController(Controller):
     async def record(self, ctx: Ctx, record_id: FromPath[int]) -> Page:
         return await record_page(ctx, ORDER, record_id)
 
-    @get("/{record_id:int}/approve")
+    @get("/{record_id:int}/approve", opt=LINE_INTEGERS)
     async def approve_form(self, ctx: Ctx, request: AnyRequest, record_id: FromPath[int]) -> Page:
         return await show_approve_form(ctx, request, ORDER, record_id)
 
-    @post("/{record_id:int}/approve")
+    @post("/{record_id:int}/approve", opt=LINE_INTEGERS)
     async def approve(self, ctx: Ctx, request: AnyRequest, record_id: FromPath[int]) -> Page | Redirect:
         return await approve_submit(ctx, request, ORDER, record_id)
 

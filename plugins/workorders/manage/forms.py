@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+import core
 from core import RequestContext
 from plugins.workorders.manage import checks
 from plugins.workorders.manage.checks import FieldError
@@ -16,6 +17,11 @@ T = TypeVar("T")
 
 class FormErrors(dict[str, FieldError]):
     """Field name → the problem with it."""
+
+    @classmethod
+    def refused(cls, refused: core.IntegerInputError) -> FormErrors:
+        """The kernel's refusal of the form's integers, to show the form again."""
+        return cls({p.name: FieldError(p.name, p.msgid, **p.values) for p in refused.problems})
 
     def run(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         try:

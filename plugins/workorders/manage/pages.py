@@ -12,7 +12,19 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy.exc import IntegrityError
 
-from core import N_, Ctx, Page, RequestContext, document_status, flash, form_data, next_number, render, utcnow
+from core import (
+    N_,
+    Ctx,
+    IntegerInputError,
+    Page,
+    RequestContext,
+    document_status,
+    flash,
+    form_data,
+    next_number,
+    render,
+    utcnow,
+)
 from plugins.workorders.manage import editing, moving, notes, queries
 from plugins.workorders.manage.checks import FieldError
 from plugins.workorders.manage.forms import FormErrors, order_values, part_values, step_values
@@ -21,6 +33,7 @@ from plugins.workorders.models import WORK_ORDER_KINDS, WORK_ORDER_STATUSES, Pro
 PERMISSION = "workorders.manage"
 DOCUMENT = "workorders.order"
 BASE = "/admin/workorders"
+ORDER_INTEGERS = ("customer_id", "contact_id")  # the work order form's (the kernel checks them)
 
 
 def _redirect(order: WorkOrder, anchor: str = "") -> Redirect:
@@ -32,7 +45,7 @@ class WorkOrdersController(Controller):
     opt = {"permission": PERMISSION}
 
     # --- list ---------------------------------------------------------------------------------
-    @get("/", opt={"permission": PERMISSION})
+    @get("/", opt={"permission": PERMISSION, "integers": ("page",)})
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         filters = queries.ListFilters.of(request.query_params)
         rows, more = await queries.list_orders(ctx, filters)
@@ -57,7 +70,7 @@ class WorkOrdersController(Controller):
             statuses=WORK_ORDER_STATUSES,
         )
 
-    @get("/new", opt={"permission": PERMISSION})
+    @get("/new", opt={"permission": PERMISSION, "integers": ("customer_id",)})
     async def new(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         number = await next_number(ctx.db, WorkOrder.number, "WO-", ctx.tenant.id)
         form = {"number": number, "kind": "production", "status": "planned"}
@@ -66,9 +79,12 @@ class WorkOrdersController(Controller):
             form["customer_id"] = customer
         return await self._form(ctx, None, form, FormErrors())
 
-    @post("/", opt={"permission": PERMISSION})
+    @post("/", opt={"permission": PERMISSION, "integers": ORDER_INTEGERS})
     async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._form(ctx, None, refused.form, FormErrors.refused(refused), 400)
         values, errors = await order_values(ctx, form, None)
         if errors:
             return await self._form(ctx, None, form, errors, 400)
@@ -105,10 +121,13 @@ class WorkOrdersController(Controller):
         }
         return await self._form(ctx, order, form, FormErrors())
 
-    @post("/{order_id:int}", opt={"permission": PERMISSION})
+    @post("/{order_id:int}", opt={"permission": PERMISSION, "integers": ORDER_INTEGERS})
     async def save(self, ctx: Ctx, order_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
         order = await self._order(ctx, order_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._form(ctx, order, refused.form, FormErrors.refused(refused), 400)
         values, errors = await order_values(ctx, form, order)
         if errors:
             return await self._form(ctx, order, form, errors, 400)
@@ -215,14 +234,17 @@ class WorkOrdersController(Controller):
         await ctx.db.commit()
         return _redirect(order)
 
-    @post("/{order_id:int}/parts/{part_id:int}/move", opt={"permission": PERMISSION})
+    @post("/{order_id:int}/parts/{part_id:int}/move", opt={"permission": PERMISSION, "integers": ("position",)})
     async def move_part(
         self, ctx: Ctx, order_id: FromPath[int], part_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> Page | Redirect:
         """Start or complete the current step, or set the part's position (the form's ``action``)."""
         order = await self._order(ctx, order_id)
         part = await self._part(ctx, order, part_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._refused(ctx, order, f"move-{part.id}", refused.form, refused.errors(ctx))
         user_id = ctx.user.id if ctx.user else None
         action = form.get("action", "")
         try:
@@ -241,13 +263,16 @@ class WorkOrdersController(Controller):
         await ctx.db.commit()
         return _redirect(order, f"part-{part.id}")
 
-    @post("/{order_id:int}/parts/{part_id:int}/copy-steps", opt={"permission": PERMISSION})
+    @post("/{order_id:int}/parts/{part_id:int}/copy-steps", opt={"permission": PERMISSION, "integers": ("source_id",)})
     async def copy_steps(
         self, ctx: Ctx, order_id: FromPath[int], part_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> Page | Redirect:
         order = await self._order(ctx, order_id)
         part = await self._part(ctx, order, part_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._refused(ctx, order, f"copy-{part.id}", refused.form, refused.errors(ctx))
         source_id = form.get("source_id", "")
         source = await ctx.db.get(WorkOrderPart, int(source_id)) if source_id.isdigit() else None
         try:
@@ -262,13 +287,16 @@ class WorkOrdersController(Controller):
         return _redirect(order, f"part-{part.id}")
 
     # --- steps ---------------------------------------------------------------------------------
-    @post("/{order_id:int}/parts/{part_id:int}/steps", opt={"permission": PERMISSION})
+    @post("/{order_id:int}/parts/{part_id:int}/steps", opt={"permission": PERMISSION, "integers": ("tag_id",)})
     async def add_step(
         self, ctx: Ctx, order_id: FromPath[int], part_id: FromPath[int], request: Request[Any, Any, Any]
     ) -> Page | Redirect:
         order = await self._order(ctx, order_id)
         part = await self._part(ctx, order, part_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._refused(ctx, order, f"steps-{part.id}", refused.form, refused.errors(ctx))
         values, errors = await step_values(ctx, form)
         if errors:
             return await self._refused(ctx, order, f"steps-{part.id}", form, errors.translated(ctx))
@@ -277,7 +305,10 @@ class WorkOrdersController(Controller):
         await ctx.db.commit()
         return _redirect(order, f"part-{part.id}")
 
-    @post("/{order_id:int}/parts/{part_id:int}/steps/{step_id:int}", opt={"permission": PERMISSION})
+    @post(
+        "/{order_id:int}/parts/{part_id:int}/steps/{step_id:int}",
+        opt={"permission": PERMISSION, "integers": ("tag_id",)},
+    )
     async def save_step(
         self,
         ctx: Ctx,
@@ -289,7 +320,10 @@ class WorkOrdersController(Controller):
         order = await self._order(ctx, order_id)
         part = await self._part(ctx, order, part_id)
         step = await self._step(ctx, part, step_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            return await self._refused(ctx, order, f"step-{step.id}", refused.form, refused.errors(ctx))
         values, errors = await step_values(ctx, form)
         if errors:
             return await self._refused(ctx, order, f"step-{step.id}", form, errors.translated(ctx))

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import func, select
 
-from core import N_, Ctx, Customer, Page, RequestContext, flash, form_data, render
+from core import N_, Ctx, Customer, IntegerInputError, Page, RequestContext, flash, form_data, render
 from plugins.workorders.manage import checks, queries
 from plugins.workorders.manage.checks import FieldError
 from plugins.workorders.manage.forms import FormErrors
@@ -173,13 +173,19 @@ class StagesController(Controller):
             name = tag.name if tag else ""
         return {"tag_id": tag_id, "name": name, "show_multiple": form.get("show_multiple") == "1"}, errors
 
-    @get("/", opt={"permission": PERMISSION})
+    @get("/", opt={"permission": PERMISSION, "integers": ("customer_id",)})
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         return await self._page(ctx, await self._customer(ctx, request.query_params.get("customer_id")))
 
-    @post("/", opt={"permission": PERMISSION})
+    @post("/", opt={"permission": PERMISSION, "integers": ("customer_id", "tag_id")})
     async def add(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            if any(problem.name == "customer_id" for problem in refused.problems):
+                raise  # a hidden field: no place on the form for the message; the kernel's page says it
+            customer = await self._customer(ctx, refused.form.get("customer_id"))
+            return await self._page(ctx, customer, {"new": refused.form}, {"new": refused.errors(ctx)}, 400)
         customer = await self._customer(ctx, form.get("customer_id"))
         values, errors = await self._values(ctx, form)
         if errors:
@@ -190,10 +196,15 @@ class StagesController(Controller):
         await ctx.db.commit()
         return self._back(customer.id if customer else None)
 
-    @post("/{stage_id:int}", opt={"permission": PERMISSION})
+    @post("/{stage_id:int}", opt={"permission": PERMISSION, "integers": ("tag_id",)})
     async def save(self, ctx: Ctx, stage_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
         stage = await self._stage(ctx, stage_id)
-        form = await form_data(request)
+        try:
+            form = await form_data(request)
+        except IntegerInputError as refused:
+            customer = await self._customer(ctx, str(stage.customer_id or ""))
+            key = f"stage-{stage.id}"
+            return await self._page(ctx, customer, {key: refused.form}, {key: refused.errors(ctx)}, 400)
         values, errors = await self._values(ctx, form)
         if errors:
             customer = await self._customer(ctx, str(stage.customer_id or ""))
@@ -232,7 +243,7 @@ class StagesController(Controller):
         await ctx.db.commit()
         return self._back(stage.customer_id)
 
-    @post("/copy-default", opt={"permission": PERMISSION})
+    @post("/copy-default", opt={"permission": PERMISSION, "integers": ("customer_id",)})
     async def copy_default(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
         """Start a customer's own list from a copy of the portal's list."""
         form = await form_data(request)
@@ -254,7 +265,7 @@ class StagesController(Controller):
         await ctx.db.commit()
         return self._back(customer.id)
 
-    @post("/clear", opt={"permission": PERMISSION})
+    @post("/clear", opt={"permission": PERMISSION, "integers": ("customer_id",)})
     async def clear(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
         """Remove a customer's own list: it follows the portal's list again."""
         form = await form_data(request)

@@ -37,7 +37,7 @@ def order_title(order: WorkOrder) -> str:
 class WorkOrdersController(Controller):
     path = "/workorders"
 
-    @get("/", opt={"permission": "workorders.view"})
+    @get("/", opt={"permission": "workorders.view", "integers": ("site", "before")})
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         params = {key: request.query_params.getall(key) for key in request.query_params}
         filters = parse_filters(params)

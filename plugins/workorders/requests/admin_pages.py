@@ -54,7 +54,7 @@ async def detail_page(
 class RequestsInboxController(Controller):
     path = "/admin/workorders/requests"
 
-    @get("/", opt={"permission": PERMISSION})
+    @get("/", opt={"permission": PERMISSION, "integers": ("before",)})
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         params = request.query_params
         status = listing.clean_status(params.get("status", "open") if "status" in params else "open")

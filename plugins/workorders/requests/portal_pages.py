@@ -75,7 +75,7 @@ async def detail_page(
 class RequestsController(Controller):
     path = "/workorders/requests"
 
-    @get("/", opt={"permission": SEEN_BY})
+    @get("/", opt={"permission": SEEN_BY, "integers": ("before",)})
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
         if ctx.is_staff and ctx.can("workorders.requests.manage"):
             return Redirect("/admin/workorders/requests")

@@ -10,9 +10,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
 
-from core import Ctx, Customer, Page, RequestContext, flash, form_lists, render
+from core import Ctx, Customer, IntegerInputError, Page, RequestContext, flash, form_lists, render
 from plugins.workorders.models import WorkType
-from plugins.workorders.requests.work_types import WorkTypeForm, allowed_customer_ids, read_form, save_work_type
+from plugins.workorders.requests.work_types import (
+    FORM_INTEGERS,
+    WorkTypeForm,
+    allowed_customer_ids,
+    read_form,
+    save_work_type,
+)
 
 PERMISSION = "workorders.requests.manage"
 BASE = "/admin/workorders/work-types"
@@ -49,6 +55,16 @@ async def edit_page(ctx: RequestContext, work_type: WorkType, form: WorkTypeForm
     )
 
 
+async def submitted(ctx: RequestContext, request: Request[Any, Any, Any]) -> WorkTypeForm:
+    """The form as posted, checked: the kernel's refusals of its integers among its errors."""
+    try:
+        return await read_form(ctx, await form_lists(request))
+    except IntegerInputError as refused:
+        form = await read_form(ctx, refused.lists)
+        form.errors.update(refused.errors(ctx))
+        return form
+
+
 async def find_type(ctx: RequestContext, work_type_id: int) -> WorkType:
     work_type = await ctx.db.scalar(select(WorkType).where(WorkType.id == work_type_id))
     if work_type is None:
@@ -63,9 +79,9 @@ class WorkTypesController(Controller):
     async def index(self, ctx: Ctx) -> Page:
         return await list_page(ctx)
 
-    @post("/", opt={"permission": PERMISSION})
+    @post("/", opt={"permission": PERMISSION, "integers": FORM_INTEGERS})
     async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
-        form = await read_form(ctx, await form_lists(request))
+        form = await submitted(ctx, request)
         if form.errors:
             return await list_page(ctx, form, 400)
         work_type = await save_work_type(ctx, None, form)
@@ -79,10 +95,10 @@ class WorkTypesController(Controller):
         allowed = await allowed_customer_ids(ctx, [work_type.id])
         return await edit_page(ctx, work_type, WorkTypeForm.of(work_type, allowed[work_type.id]))
 
-    @post("/{work_type_id:int}", opt={"permission": PERMISSION})
+    @post("/{work_type_id:int}", opt={"permission": PERMISSION, "integers": FORM_INTEGERS})
     async def save(self, ctx: Ctx, work_type_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
         work_type = await find_type(ctx, work_type_id)
-        form = await read_form(ctx, await form_lists(request))
+        form = await submitted(ctx, request)
         if form.errors:
             return await edit_page(ctx, work_type, form, 400)
         await save_work_type(ctx, work_type, form)

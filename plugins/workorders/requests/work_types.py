@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select
 
+import core
 from core import N_, Customer, RequestContext
 from plugins.workorders.models import WorkType, WorkTypeCustomer
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
+POSITIONS = (-99999, 999999)  # a type's place in the list: what its form's six characters hold
+#: The form's integers, for its routes' ``opt`` (the kernel checks them).
+FORM_INTEGERS = ("customer_ids", core.IntegerInput("position", *POSITIONS))
 
 
 def ancestors(customer: Customer) -> list[int]:
@@ -93,10 +97,10 @@ async def read_form(ctx: RequestContext, values: dict[str, list[str]]) -> WorkTy
         form.errors["name"] = ctx._(N_("Enter at most {count} characters."), count=NAME_MAX)
     if len(form.description) > DESCRIPTION_MAX:
         form.errors["description"] = ctx._(N_("Enter at most {count} characters."), count=DESCRIPTION_MAX)
-    if not form.position.lstrip("-").isdigit() or len(form.position) > 6:
+    if not core.is_whole_number(form.position, *POSITIONS):
         form.errors["position"] = ctx._(N_("Enter a whole number."))
     submitted = {v.strip() for v in values.get("customer_ids", []) if v.strip()}
-    wanted = {int(v) for v in submitted if v.isdigit() and len(v) <= 9}
+    wanted = {int(v) for v in submitted if core.is_whole_number(v)}
     if len(wanted) != len(submitted):
         form.errors["customer_ids"] = ctx._(N_("That customer account does not exist."))
     known = set((await ctx.db.scalars(select(Customer.id).where(Customer.id.in_(wanted or {0})))).all())

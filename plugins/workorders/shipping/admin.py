@@ -34,12 +34,14 @@ from plugins.workorders.models import (
 from plugins.workorders.shipping import forms, services
 from plugins.workorders.shipping.documents import quantity, vendor_block
 from plugins.workorders.shipping.inputs import FREIGHT_CLASSES, FREIGHT_TERMS, PACKAGE_TYPES, InputError, Problem
-from plugins.workorders.shipping.listing import Filters, page_of, visible_accounts
+from plugins.workorders.shipping.listing import LIST_INTEGERS, Filters, page_of, visible_accounts
 from plugins.workorders.shipping.lookups import numbers_by_id
 from plugins.workorders.shipping.visibility import BILL_OF_LADING, MANAGE, PACKING_SLIP
 
 TEMPLATES = "workorders/shipping/admin"
 FormRows = tuple[dict[str, str], list[dict[str, str]]]
+#: The integers the three forms carry besides their line rows (the kernel checks them).
+FORM_INTEGERS = {"integers": ("customer_id",)}
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,14 @@ class AdminKind:
     save: Callable[[RequestContext, Any, Any, list[Problem]], Awaitable[Any]]
     text_columns: Callable[[], Sequence[Any]]
     date_column: Callable[[], Any]
+    #: The fields of a line row (``lines-<n>-<field>``).
+    line_fields: Sequence[str]
     #: The kernel document type the record is sent as (None: it is not sent).
     document: str | None = None
     #: What a new record's form starts with, from the query string (``?purchase_order=7``).
     prefill: Callable[[RequestContext, Mapping[str, str]], Awaitable[FormRows]] | None = None
+    #: The integers ``prefill`` reads from the query string (the kernel checks them).
+    prefill_integers: tuple[str, ...] = ()
 
 
 def _sent_filter(kind: AdminKind, status: str) -> Any:
@@ -158,7 +164,11 @@ async def _lines(ctx: RequestContext, kind: AdminKind, record: Any) -> list[Any]
 
 async def submit(ctx: RequestContext, kind: AdminKind, record: Any, request: Request[Any, Any, Any]) -> Page | Redirect:
     """Read, check and save the form; on any problem show it again with the messages (400)."""
-    form = await form_data(request)
+    try:
+        form = await form_data(request)
+    except core.IntegerInputError as refused:
+        rows = forms.line_rows(refused.form, kind.line_fields)
+        return await form_page(ctx, kind, record, refused.form, rows, refused.errors(ctx), 400)
     data, rows, problems = await kind.read(ctx, form)
     record_id = record.id if record is not None else None
     try:
@@ -183,16 +193,16 @@ def admin_controller(kind: AdminKind, name: str) -> type[Controller]:
         path = kind.base
         opt = {"permission": MANAGE}
 
-        @get("/")
+        @get("/", opt=LIST_INTEGERS)
         async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
             return await list_page(ctx, kind, request.query_params)
 
-        @get("/new")
+        @get("/new", opt={"integers": kind.prefill_integers})
         async def new(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
             form, rows = await kind.prefill(ctx, request.query_params) if kind.prefill else ({}, [])
             return await form_page(ctx, kind, None, form, rows)
 
-        @post("/")
+        @post("/", opt=FORM_INTEGERS)
         async def create(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page | Redirect:
             return await submit(ctx, kind, None, request)
 
@@ -202,7 +212,7 @@ def admin_controller(kind: AdminKind, name: str) -> type[Controller]:
             form, rows = await kind.to_form(ctx, record, await _lines(ctx, kind, record))
             return await form_page(ctx, kind, record, form, rows)
 
-        @post("/{record_id:int}")
+        @post("/{record_id:int}", opt=FORM_INTEGERS)
         async def save(self, ctx: Ctx, record_id: FromPath[int], request: Request[Any, Any, Any]) -> Page | Redirect:
             return await submit(ctx, kind, await _record(ctx, kind, record_id), request)
 
@@ -273,6 +283,7 @@ PURCHASE_ORDERS = AdminKind(
     save=services.save_purchase_order,
     text_columns=lambda: (PurchaseOrder.number, PurchaseOrder.sales_order_number, PurchaseOrder.external_ref),
     date_column=lambda: PurchaseOrder.ordered_on,
+    line_fields=forms.PO_LINE_FIELDS,
     prefill=_new_purchase_order,
 )
 PACKING_SLIPS = AdminKind(
@@ -288,8 +299,10 @@ PACKING_SLIPS = AdminKind(
     save=services.save_packing_slip,
     text_columns=lambda: (PackingSlip.number, PackingSlip.tracking_number, PackingSlip.carrier),
     date_column=lambda: PackingSlip.shipped_on,
+    line_fields=forms.SLIP_LINE_FIELDS,
     document=PACKING_SLIP,
     prefill=_new_packing_slip,
+    prefill_integers=("purchase_order",),
 )
 BILLS_OF_LADING = AdminKind(
     base="/admin/workorders/bills-of-lading",
@@ -304,8 +317,10 @@ BILLS_OF_LADING = AdminKind(
     save=services.save_bill_of_lading,
     text_columns=lambda: (BillOfLading.number, BillOfLading.pro_number, BillOfLading.carrier),
     date_column=lambda: BillOfLading.shipped_on,
+    line_fields=forms.BOL_LINE_FIELDS,
     document=BILL_OF_LADING,
     prefill=_new_bill_of_lading,
+    prefill_integers=("packing_slip",),
 )
 
 PurchaseOrdersAdmin = admin_controller(PURCHASE_ORDERS, "PurchaseOrdersAdmin")

@@ -17,6 +17,8 @@ from sqlalchemy import Select, or_, select
 from core import Customer, RequestContext
 
 PAGE_SIZE = 25
+#: The integers of a list's query string, for its route's ``opt`` (the kernel checks them).
+LIST_INTEGERS = {"integers": ("site", "before")}
 
 
 def _date(value: str) -> dt.date | None:

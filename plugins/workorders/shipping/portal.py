@@ -28,7 +28,7 @@ from plugins.workorders.models import (
 )
 from plugins.workorders.shipping.activity import OPEN_PO_STATUSES
 from plugins.workorders.shipping.inputs import FREIGHT_TERMS, PACKAGE_TYPES
-from plugins.workorders.shipping.listing import Filters, page_of, visible_accounts
+from plugins.workorders.shipping.listing import LIST_INTEGERS, Filters, page_of, visible_accounts
 from plugins.workorders.shipping.lookups import numbers_by_id
 from plugins.workorders.shipping.visibility import (
     BILL_OF_LADING,
@@ -50,7 +50,7 @@ class PurchaseOrdersController(Controller):
     path = "/workorders/purchase-orders"
     opt = {"permission": VIEW}
 
-    @get("/")
+    @get("/", opt=LIST_INTEGERS)
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         filters = Filters.from_params(request.query_params)
         stmt = filters.apply(
@@ -109,7 +109,7 @@ class ShipmentsController(Controller):
     path = "/workorders/shipments"
     opt = {"permission": VIEW}
 
-    @get("/")
+    @get("/", opt=LIST_INTEGERS)
     async def packing_slips(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         filters = Filters.from_params(request.query_params)
         stmt = filters.apply(
@@ -132,7 +132,7 @@ class ShipmentsController(Controller):
             tab="packing_slips",
         )
 
-    @get("/bills-of-lading")
+    @get("/bills-of-lading", opt=LIST_INTEGERS)
     async def bills_of_lading(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         filters = Filters.from_params(request.query_params)
         stmt = filters.apply(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 import core
 from core import Ctx, Page, RequestContext, render
 from plugins.workorders.models import WORK_ORDER_KINDS, WORK_ORDER_STATUSES, WorkOrder
-from plugins.workorders.shipping.listing import Filters, page_of, visible_accounts
+from plugins.workorders.shipping.listing import LIST_INTEGERS, Filters, page_of, visible_accounts
 from plugins.workorders.shipping.visibility import SITES, WORK_ORDERS_VIEW, customer_open_statuses
 
 TEMPLATES = "workorders/shipping"
@@ -59,7 +59,7 @@ class OpenOrdersController(Controller):
     path = "/workorders/open-orders"
     opt = {"permission": SITES}
 
-    @get("/")
+    @get("/", opt=LIST_INTEGERS)
     async def index(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Page:
         filters = Filters.from_params(request.query_params)
         kind = (request.query_params.get("kind") or "").strip()

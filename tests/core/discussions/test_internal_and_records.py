@@ -75,7 +75,9 @@ async def test_a_linked_record_is_checked_and_shown(shop, login_as):
     assert prefilled.status_code == 200 and "North pump overhaul note" in prefilled.text
     sibling = await nora.get(f"/discussions/new?record=notes.note&id={shop.south_note}")
     assert sibling.status_code == 200 and "South boiler secret note" not in sibling.text
-    assert (await nora.get("/discussions/new?record=nope&id=abc")).status_code == 200
+    assert (await nora.get("/discussions/new?record=nope&id=1")).status_code == 200  # an unknown type: no record
+    refused = await nora.get("/discussions/new?record=nope&id=abc")
+    assert refused.status_code == 400 and "id: Enter a whole number from 0 to 2147483647." in refused.text
 
     thread = await start(
         nora, subject="About the pump", staff_group="1", record_type="notes.note", record_id=str(shop.north_note)
@@ -97,16 +99,16 @@ async def test_a_linked_record_is_checked_and_shown(shop, login_as):
     )
     assert stolen.status_code == 400 and "That record cannot be found." in stolen.text
     assert "South boiler secret note" not in stolen.text
-    for record_type, record_id in (
-        ("notes.unknown", str(shop.north_note)),
-        ("notes.note", "999999"),
-        ("notes.note", "x"),
+    for record_type, record_id, message in (
+        ("notes.unknown", str(shop.north_note), "That record cannot be found."),
+        ("notes.note", "999999", "That record cannot be found."),
+        ("notes.note", "x", "Enter a whole number from 0 to 2147483647."),  # the kernel's check of the id
     ):
         bad = await nora.post(
             "/discussions/new",
             {"subject": "x", "body": "y", "staff_group": "1", "record_type": record_type, "record_id": record_id},
         )
-        assert bad.status_code == 400 and "That record cannot be found." in bad.text
+        assert bad.status_code == 400 and message in bad.text
 
     ada = await login_as(shop.ada)
     mismatched = await ada.post(

@@ -55,5 +55,6 @@ async def test_edit_and_switch_off_a_type(shop, login_as, db):
     assert off.status_code == 302
     assert "Calibration on site" not in (await south.get("/workorders/requests/new")).text
     bad = await admin.post(f"/admin/workorders/work-types/{shop.north_only.id}", {"name": "", "position": "x"})
-    assert bad.status_code == 400 and "Enter a whole number." in bad.text
+    assert bad.status_code == 400 and "Enter a whole number from -99999 to 999999." in bad.text
+    assert "Give the type of work a name." in bad.text  # the kernel's refusal and the form's own, at once
     assert (await admin.get("/admin/workorders/work-types/999999")).status_code == 404
