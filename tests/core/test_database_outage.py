@@ -192,9 +192,11 @@ async def outage_switch(backend: str, database_url: str, tmp_path: Path) -> Asyn
 
 
 @pytest.mark.portico_commits
-async def test_an_outage_in_the_middle_of_a_run(portico_backend, portico_database_url, make_portico, tmp_path, caplog):
-    await make_portico()  # the test database with its tables
-    async with outage_switch(portico_backend, portico_database_url, tmp_path) as (url, switch):
+async def test_an_outage_in_the_middle_of_a_run(
+    portico_backend, portico_commits_database_url, make_portico, tmp_path, caplog
+):
+    await make_portico()  # the committing tests' database, emptied, with its tables
+    async with outage_switch(portico_backend, portico_commits_database_url, tmp_path) as (url, switch):
         portico = portal(url, tmp_path)
         await switch.attach(portico)
         async with portico.sessionmaker() as db, scoped(db, Scope.system()):
