@@ -157,8 +157,17 @@ def fill(path: str, int_values: Iterable[int], str_values: Iterable[str]) -> lis
     if not params:
         return [path]
     choices = [list(int_values) if kind == "int" else list(str_values) for _, kind in params]
+    if len(params) > 1 and all(kind == "int" for _, kind in params):
+        # Every slot gets every victim id (rotated, so the slots differ): the first 400 of the
+        # product would try only the first few ids in the first slot, at three times the cost.
+        ints = choices[0]
+        combos: Iterable[tuple[object, ...]] = (
+            tuple(ints[(i + slot) % len(ints)] for slot in range(len(params))) for i in range(len(ints))
+        )
+    else:
+        combos = itertools.islice(itertools.product(*choices), 400)
     urls = []
-    for combo in itertools.islice(itertools.product(*choices), 400):
+    for combo in combos:
         url = path
         for (name, kind), value in zip(params, combo, strict=True):
             url = url.replace(f"{{{name}:{kind}}}", str(value))
