@@ -107,8 +107,14 @@ def _provide_db(request: Request[Any, Any, Any]) -> AsyncSession:
     return context_of(request).db
 
 
+def _path(request: Request[Any, Any, Any]) -> str:
+    """The request's path, read without ``request.url``, which parses the Host header and raises
+    on a malformed one (the error page for that very header must still render)."""
+    return str(request.scope["path"])
+
+
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    return _path(request).startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
@@ -130,7 +136,8 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> R
 
 def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, LoginRequiredError) and not _wants_json(request):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        target = _path(request) + (f"?{query}" if query else "")
         return Redirect(f"/login?{urlencode({'next': target})}")
     if _wants_json(request) and exc.extra:
         return Response(
@@ -159,12 +166,12 @@ def _default_detail(exc: HTTPException) -> str:
 
 def _handle_scope_violation(request: Request[Any, Any, Any], exc: ScopeViolationError) -> Response[Any]:
     """A write aimed outside the tenant or the contact's accounts: for them, that record does not exist."""
-    log.warning("refused %s %s: %s", request.method, request.url.path, exc)
+    log.warning("refused %s %s: %s", request.method, _path(request), exc)
     return _error_page(request, 404, "There is nothing here.")
 
 
 def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception("unhandled error on %s %s", request.method, _path(request), exc_info=exc)
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, N_("Something went wrong on our side."))
 
 

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from alembic.util.exc import CommandError
@@ -189,6 +190,11 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from core.app import create_app
 
+    if not settings.base_url and not settings.base_domain:
+        logging.getLogger("portico").warning(
+            "PORTICO_BASE_URL is not set: emailed links of vendors without a host of their own point to "
+            "<slug>.localhost, and only localhost serves the default vendor"
+        )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
 
 
@@ -233,6 +239,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from core.migrate import upgrade
 
     settings = _settings(args)
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
+    # The demo's emails link to where it is served.
+    address = (settings.base_url or f"http://{shown_host}:{args.port}").rstrip("/")
+    settings = replace(settings, base_url=address)
     _prepare_sqlite_dir(settings)
     plugins = _plugins(settings)
     upgrade(settings.database_url, plugins)
@@ -248,10 +258,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             await portico.engine.dispose()
 
     logins = _with_db(settings, work)
-    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
     print()
     print(f"Portico demo is ready on {settings.database_url}")
-    print(f"Open http://{shown_host}:{args.port}/ and sign in with password {DEMO_PASSWORD!r} as:")
+    print(f"Open {address}/ and sign in with password {DEMO_PASSWORD!r} as:")
     for login in logins:
         print(f"  {login.email:<24} {login.role:<16} {login.account}")
     print()
