@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError
@@ -21,6 +21,9 @@ from core.models import Tenant
 from core.plugins import PluginError, PluginSet, build_plugin_set
 from core.settings import Settings
 from core.web.access import RouteWithoutPermissionError
+
+if TYPE_CHECKING:
+    import uvicorn
 
 T = TypeVar("T")
 
@@ -185,6 +188,26 @@ def cmd_customer_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def server_config(app: Any, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn configuration of ``portico serve``.
+
+    X-Forwarded-For and X-Forwarded-Proto are believed only from ``PORTICO_TRUSTED_PROXIES``
+    (none by default), never from uvicorn's own default of 127.0.0.1: a visitor who reaches the
+    server through some other local hop could otherwise pick the address sign-in throttling sees.
+    """
+    import uvicorn
+
+    trusted = list(settings.trusted_proxies)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or [],
+    )
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -195,7 +218,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
             "PORTICO_BASE_URL is not set: emailed links of vendors without a host of their own point to "
             "<slug>.localhost, and only localhost serves the default vendor"
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.Server(server_config(create_app(settings), settings, host, port)).run()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import time
@@ -67,6 +68,9 @@ class Settings:
     #: links take their scheme and port from it, and their host when the vendor has no host of its
     #: own; the default (or only) vendor is served at its host.
     base_url: str | None = None
+    #: PORTICO_TRUSTED_PROXIES: addresses or networks of the reverse proxies whose X-Forwarded-For
+    #: and X-Forwarded-Proto are believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
     #: PORTICO_THEME_DIR: per-vendor template overrides in <dir>/<tenant slug>/ (e.g.
     #: themes/acme/core/login.html replaces the sign-in page for the vendor "acme" only).
     theme_dir: Path | None = None
@@ -124,6 +128,8 @@ class Settings:
             values["data_dir"] = Path(env["PORTICO_DATA_DIR"])
         if env.get("PORTICO_PLUGINS") is not None and env.get("PORTICO_PLUGINS", "").strip():
             values["plugins"] = _list(env["PORTICO_PLUGINS"])
+        if env.get("PORTICO_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = _list(env["PORTICO_TRUSTED_PROXIES"])
         for var, name in {
             "PORTICO_SECURE_COOKIES": "secure_cookies",
             "PORTICO_SKIP_BROKEN_PLUGINS": "skip_broken_plugins",
@@ -155,6 +161,11 @@ class Settings:
             raise ValueError(f"PORTICO_MAIL_WORKER must be one of {', '.join(MAIL_WORKER)}")
         if self.base_url is not None and not _is_origin(self.base_url):
             raise ValueError("PORTICO_BASE_URL must be an origin such as https://portal.example.com (no path)")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"PORTICO_TRUSTED_PROXIES: {proxy!r} is not an address or network") from None
 
     @property
     def files_path(self) -> Path:
