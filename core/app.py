@@ -48,6 +48,7 @@ from core.web.access import (
     context_of,
 )
 from core.web.rendering import ThemedTemplates, html_response, make_environment
+from core.web.security import security_headers
 from core.web.sessions import COOKIE_NAME
 
 log = logging.getLogger("portico")
@@ -216,6 +217,7 @@ def create_app(
         route_handlers=routers,
         middleware=[DefineMiddleware(ContextMiddleware, portico=portico)],
         guards=[access_guard],
+        before_send=[security_headers(portico.settings)],
         dependencies={
             "ctx": Provide(_provide_ctx, sync_to_thread=False),
             "db": Provide(_provide_db, sync_to_thread=False),
