@@ -51,6 +51,7 @@ from core.web.access import (
 )
 from core.web.inputs import IntegerInputError
 from core.web.rendering import ThemedTemplates, html_response, make_environment
+from core.web.security import security_headers
 from core.web.sessions import COOKIE_NAME
 
 log = logging.getLogger("portico")
@@ -115,8 +116,14 @@ def _provide_db(request: Request[Any, Any, Any]) -> AsyncSession:
     return context_of(request).db
 
 
+def _path(request: Request[Any, Any, Any]) -> str:
+    """The request's path, read without ``request.url``, which parses the Host header and raises
+    on a malformed one (the error page for that very header must still render)."""
+    return str(request.scope["path"])
+
+
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    return _path(request).startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 def _error_page(request: Request[Any, Any, Any], status: int, message: str, *, bare: bool = False) -> Response[Any]:
@@ -139,7 +146,8 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str, *, b
 
 def _handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, LoginRequiredError) and not _wants_json(request):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        target = _path(request) + (f"?{query}" if query else "")
         return Redirect(f"/login?{urlencode({'next': target})}")
     if isinstance(exc, IntegerInputError) and not _wants_json(request):
         ctx = request.scope.get("state", {}).get(STATE_KEY)
@@ -172,7 +180,7 @@ def _default_detail(exc: HTTPException) -> str:
 
 def _handle_scope_violation(request: Request[Any, Any, Any], exc: ScopeViolationError) -> Response[Any]:
     """A write aimed outside the tenant or the contact's accounts: for them, that record does not exist."""
-    log.warning("refused %s %s: %s", request.method, request.url.path, exc)
+    log.warning("refused %s %s: %s", request.method, _path(request), exc)
     return _error_page(request, 404, "There is nothing here.")
 
 
@@ -187,7 +195,7 @@ def _handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> R
 
 
 def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception("unhandled error on %s %s", request.method, _path(request), exc_info=exc)
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, N_("Something went wrong on our side."))
 
 
@@ -232,6 +240,7 @@ def create_app(
         route_handlers=routers,
         middleware=[DefineMiddleware(ContextMiddleware, portico=portico)],
         guards=[access_guard],
+        before_send=[security_headers(portico.settings)],
         dependencies={
             "ctx": Provide(_provide_ctx, sync_to_thread=False),
             "db": Provide(_provide_db, sync_to_thread=False),

@@ -8,7 +8,8 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +21,9 @@ from core.models import Tenant
 from core.plugins import PluginError, PluginSet, build_plugin_set
 from core.settings import Settings
 from core.web.access import RouteWithoutPermissionError
+
+if TYPE_CHECKING:
+    import uvicorn
 
 T = TypeVar("T")
 
@@ -184,12 +188,37 @@ def cmd_customer_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def server_config(app: Any, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn configuration of ``portico serve``.
+
+    X-Forwarded-For and X-Forwarded-Proto are believed only from ``PORTICO_TRUSTED_PROXIES``
+    (none by default), never from uvicorn's own default of 127.0.0.1: a visitor who reaches the
+    server through some other local hop could otherwise pick the address sign-in throttling sees.
+    """
+    import uvicorn
+
+    trusted = list(settings.trusted_proxies)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or [],
+    )
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from core.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+    if not settings.base_url and not settings.base_domain:
+        logging.getLogger("portico").warning(
+            "PORTICO_BASE_URL is not set: emailed links of vendors without a host of their own point to "
+            "<slug>.localhost, and only localhost serves the default vendor"
+        )
+    uvicorn.Server(server_config(create_app(settings), settings, host, port)).run()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -233,6 +262,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from core.migrate import upgrade
 
     settings = _settings(args)
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
+    # The demo's emails link to where it is served.
+    address = (settings.base_url or f"http://{shown_host}:{args.port}").rstrip("/")
+    settings = replace(settings, base_url=address)
     _prepare_sqlite_dir(settings)
     plugins = _plugins(settings)
     upgrade(settings.database_url, plugins)
@@ -248,10 +281,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             await portico.engine.dispose()
 
     logins = _with_db(settings, work)
-    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
     print()
     print(f"Portico demo is ready on {settings.database_url}")
-    print(f"Open http://{shown_host}:{args.port}/ and sign in with password {DEMO_PASSWORD!r} as:")
+    print(f"Open {address}/ and sign in with password {DEMO_PASSWORD!r} as:")
     for login in logins:
         print(f"  {login.email:<24} {login.role:<16} {login.account}")
     print()

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.branding import Branding
+from core.hosts import portal_origin
 from core.i18n import resolve_language
 from core.models import ApiToken, Tenant, User, WebSession
 from core.storage import Storage
@@ -101,6 +102,13 @@ class RequestContext:
         for loaded in (self.tenant, self.user, self.session):
             if loaded is not None and loaded in self.db:
                 await self.db.refresh(loaded)
+
+    def portal_url(self, path: str = "") -> str:
+        """The absolute address of ``path`` on this vendor's portal, for emails, PDFs and API
+        answers: ``ctx.portal_url(f"/tickets/{t.id}")``. Built from the deployment's configuration
+        (:func:`core.hosts.portal_origin`), never from the request's ``Host`` header, which the
+        visitor chooses; it works outside a request too (a scheduled job, the demo)."""
+        return portal_origin(self.portico.settings, self.tenant) + path
 
     @property
     def storage(self) -> Storage:

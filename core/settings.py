@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import time
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_DATA_DIR = Path(".portico")
 SMTP_SECURITY = ("none", "starttls", "ssl")
@@ -21,6 +23,23 @@ def _bool(value: str) -> bool:
 
 def _list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _is_origin(url: str) -> bool:
+    """``http(s)://host[:port]``, optionally with a trailing slash: no user, path, query or fragment."""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number from 0 to 65535
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+    )
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,13 @@ class Settings:
     #: PORTICO_BASE_DOMAIN: vendors are also served at <slug>.<base domain> (e.g. portal.example);
     #: <slug>.localhost always works, for development.
     base_domain: str | None = None
+    #: PORTICO_BASE_URL: where people reach this deployment (https://portal.example.com). Emailed
+    #: links take their scheme and port from it, and their host when the vendor has no host of its
+    #: own; the default (or only) vendor is served at its host.
+    base_url: str | None = None
+    #: PORTICO_TRUSTED_PROXIES: addresses or networks of the reverse proxies whose X-Forwarded-For
+    #: and X-Forwarded-Proto are believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
     #: PORTICO_THEME_DIR: per-vendor template overrides in <dir>/<tenant slug>/ (e.g.
     #: themes/acme/core/login.html replaces the sign-in page for the vendor "acme" only).
     theme_dir: Path | None = None
@@ -83,6 +109,7 @@ class Settings:
             "PORTICO_SECRET_KEY": "secret_key",
             "PORTICO_DEFAULT_TENANT": "default_tenant",
             "PORTICO_BASE_DOMAIN": "base_domain",
+            "PORTICO_BASE_URL": "base_url",
             "PORTICO_SMTP_HOST": "smtp_host",
             "PORTICO_SMTP_USERNAME": "smtp_username",
             "PORTICO_SMTP_PASSWORD": "smtp_password",
@@ -101,6 +128,8 @@ class Settings:
             values["data_dir"] = Path(env["PORTICO_DATA_DIR"])
         if env.get("PORTICO_PLUGINS") is not None and env.get("PORTICO_PLUGINS", "").strip():
             values["plugins"] = _list(env["PORTICO_PLUGINS"])
+        if env.get("PORTICO_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = _list(env["PORTICO_TRUSTED_PROXIES"])
         for var, name in {
             "PORTICO_SECURE_COOKIES": "secure_cookies",
             "PORTICO_SKIP_BROKEN_PLUGINS": "skip_broken_plugins",
@@ -130,6 +159,13 @@ class Settings:
             raise ValueError(f"PORTICO_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}")
         if self.mail_worker not in MAIL_WORKER:
             raise ValueError(f"PORTICO_MAIL_WORKER must be one of {', '.join(MAIL_WORKER)}")
+        if self.base_url is not None and not _is_origin(self.base_url):
+            raise ValueError("PORTICO_BASE_URL must be an origin such as https://portal.example.com (no path)")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"PORTICO_TRUSTED_PROXIES: {proxy!r} is not an address or network") from None
 
     @property
     def files_path(self) -> Path:

@@ -17,8 +17,10 @@ from sqlalchemy.orm.util import identity_key
 
 from core.authz import build_enforcer, resolve_role_permissions
 from core.branding import Branding
+from core.hosts import LOOPBACK, base_url_host
 from core.models import Role, RolePermission, Tenant, TenantModule
 from core.plugins import CORE_MODULE, PluginSet
+from core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -125,22 +127,23 @@ def assemble_state(
     )
 
 
-async def resolve_tenant(
-    db: AsyncSession, host: str, default_slug: str | None, base_domain: str | None = None
-) -> Tenant | None:
-    """The tenant serving ``host``: exact host, then subdomain slug, then the default or only one.
+async def resolve_tenant(db: AsyncSession, host: str, settings: Settings) -> Tenant | None:
+    """The tenant serving ``host`` (a name from :func:`core.hosts.parse_host`), or None.
 
-    A slug subdomain counts only under the deployment's base domain (or ``localhost``), so that
-    ``acme.attacker.example`` pointed at this server does not serve Acme's portal.
+    In order: the tenant whose own host it is; ``<slug>.<base domain>`` or ``<slug>.localhost``;
+    then, only at ``PORTICO_BASE_URL``'s host or a loopback name, the default tenant or the only
+    one. Any other host serves nobody: a name pointed at this server by someone else
+    (``acme.attacker.example``, ``attacker.example``) does not reach a vendor's portal.
 
     One statement whatever the outcome: the candidates by host, slug and default, plus the first
     two tenants (to recognise a one-vendor deployment, which needs no host set-up).
     """
-    host = host.split(":", 1)[0].lower().rstrip(".")
     label, _, parent = host.partition(".")
-    bases = {"localhost"} | ({base_domain.lower().strip(".")} if base_domain else set())
+    bases = {"localhost"} | ({settings.base_domain.lower().strip(".")} if settings.base_domain else set())
     if parent not in bases:
         label = ""
+    default_slug = settings.default_tenant
+    own_address = host in LOOPBACK or host == base_url_host(settings)
     first_two = select(Tenant.id).order_by(Tenant.id).limit(2).scalar_subquery()
     wanted = [Tenant.host == host, Tenant.id.in_(first_two)]
     if label:
@@ -151,13 +154,15 @@ async def resolve_tenant(
     for matches in (
         lambda t: t.host == host,
         lambda t: bool(label) and t.slug == label,
-        lambda t: t.slug == default_slug,
+        lambda t: own_address and t.slug == default_slug,
     ):
         found = next((t for t in candidates if matches(t)), None)
         if found is not None:
             return found
+    if not own_address or default_slug:
+        return None
     # Nothing matched, so the candidates are exactly the first two tenants: serve the only one.
-    return candidates[0] if len(candidates) == 1 and not default_slug else None
+    return candidates[0] if len(candidates) == 1 else None
 
 
 async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:

@@ -38,11 +38,6 @@ async def may_sign_in(ctx: RequestContext, user: User) -> bool:
     return customer is not None and customer.active
 
 
-def _link(ctx: RequestContext, path: str) -> str:
-    base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
-    return base + path
-
-
 async def send_invitation(ctx: RequestContext, user: User) -> None:
     """Email ``user`` a link to choose a password (valid 7 days, once); earlier invitations stop working."""
     if not await may_sign_in(ctx, user):
@@ -57,7 +52,7 @@ async def send_invitation(ctx: RequestContext, user: User) -> None:
             "first_name": user.first_name,
             "email": user.email,
             "inviter": inviter,
-            "link": _link(ctx, f"/invite/{raw}"),
+            "link": ctx.portal_url(f"/invite/{raw}"),
             "valid_days": LIFETIMES[INVITE].days,
         },
         language=user.language or None,
@@ -71,7 +66,8 @@ async def request_password_reset(ctx: RequestContext, email: str) -> None:
     its timing tells who is registered. The mail worker then emails the link if the address
     belongs to someone who may sign in (:func:`send_requested_resets`).
     """
-    ctx.db.add(ResetRequest(email=email.strip().lower()[:254], link_base=_link(ctx, "")))
+    # The portal's configured address, never the request's Host (which the visitor chooses).
+    ctx.db.add(ResetRequest(email=email.strip().lower()[:254], link_base=ctx.portal_url()))
 
 
 async def send_requested_resets(portico: Portico) -> None:

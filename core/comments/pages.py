@@ -181,7 +181,8 @@ class FilesController(Controller):
         row, data = await open_file(ctx, file_id)
         return Response(
             data,
-            media_type=row.content_type,
+            # Litestar appends "; charset=utf-8" to every text/ type itself (text files are UTF-8 only).
+            media_type=row.content_type.partition(";")[0],
             headers={
                 "Content-Disposition": content_disposition(row.name),
                 "X-Content-Type-Options": "nosniff",

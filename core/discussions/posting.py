@@ -238,12 +238,11 @@ def excerpt(body: str) -> str:
 async def notify(ctx: RequestContext, thread: DiscussionThread, post: DiscussionPost) -> None:
     """One email per recipient, in their own language, so nobody sees the others' addresses."""
     assert ctx.user is not None
-    base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
     values: dict[str, Any] = {
         "author": ctx.user.display_name,
         "subject": thread.subject,
         "excerpt": excerpt(post.body),
-        "link": f"{base}/discussions/{thread.id}",
+        "link": ctx.portal_url(f"/discussions/{thread.id}"),
     }
     for user in await recipients(ctx, thread):
         await send_email(ctx, REPLY_EMAIL, to=[user.email], context=values, language=user.language or None)

@@ -139,13 +139,12 @@ async def publish(
 def _email_values(
     ctx: RequestContext, document: DocumentType, kind: RecordType, record: Any, publication: Publication
 ) -> dict[str, Any]:
-    base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
     language = ctx.branding.language or "en"
     return {
         "document_label": ctx.portico.plugins.translations.gettext(language, document.label),
         "record_title": publication.title,
         "message": publication.message,
-        "link": base + kind.url(record),
+        "link": ctx.portal_url(kind.url(record)),
         "version": publication.version,
         "filename": publication.filename,
     }

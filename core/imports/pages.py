@@ -78,7 +78,7 @@ class ImportController(Controller):
     async def sample(self, ctx: Ctx) -> Response[str]:
         return Response(
             sample_csv(await self._sample_site(ctx), self._sample_roles(ctx)),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/ types
             headers={"Content-Disposition": f'attachment; filename="{self.sample_name}"'},
         )
 

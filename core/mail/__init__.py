@@ -35,10 +35,9 @@ __all__ = [
 
 def portal_values(ctx: RequestContext) -> dict[str, Any]:
     """What every email template may use: the portal's name and address, the vendor's contacts."""
-    base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
     return {
         "portal_name": ctx.branding.portal_name or ctx.tenant.name,
-        "portal_url": base,
+        "portal_url": ctx.portal_url(),
         "vendor_name": ctx.tenant.name,
         "contact_email": ctx.branding.contact_email,
         "contact_phone": ctx.branding.contact_phone,

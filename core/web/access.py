@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -13,6 +14,7 @@ from core.api import find_api_token
 from core.context import RequestContext
 from core.db import Scope as DbScope
 from core.db import set_scope, valid_customer_path
+from core.hosts import parse_host
 from core.integers import MAX_INT
 from core.settings_admin.security import session_settings
 from core.tenancy import resolve_tenant
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
     from core.app import Portico
 
+log = logging.getLogger("portico.web")
 STATE_KEY = "portico_ctx"
 API_PREFIX = "/api/"
 
@@ -36,6 +39,12 @@ class LoginRequiredError(NotAuthorizedException):
 
 class ForbiddenError(NotAuthorizedException):
     status_code = 403
+
+
+class UnknownHostError(HTTPException):
+    """A ``Host`` header that is malformed or names no portal of this deployment."""
+
+    status_code = 400
 
 
 class ApiAuthError(NotAuthorizedException):
@@ -65,12 +74,17 @@ class ContextMiddleware:
 
     async def _context(self, db: Any, scope: Scope) -> RequestContext:
         portico = self.portico
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        raw = scope.get("headers", [])
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw}
+        hosts = [v.decode("latin-1") for k, v in raw if k == b"host"]
+        host = parse_host(hosts[0]) if len(hosts) == 1 else None
+        if host is None:
+            raise UnknownHostError("This address is not valid.")
         set_scope(db, DbScope.system())
-        settings = portico.settings
-        tenant = await resolve_tenant(db, headers.get("host", ""), settings.default_tenant, settings.base_domain)
+        tenant = await resolve_tenant(db, host, portico.settings)
         if tenant is None:
-            raise NotFoundException("No portal is served at this address.")
+            log.info("no portal is served at host %r (a vendor's host, PORTICO_BASE_URL or a slug subdomain)", host)
+            raise UnknownHostError("No portal is served at this address.")
         set_scope(db, DbScope(tenant.id))
         state = await portico.states.get(db, tenant)
         ctx = RequestContext(portico=portico, db=db, tenant=tenant, state=state)

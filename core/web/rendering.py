@@ -32,6 +32,7 @@ from core.context import RequestContext
 from core.declarations import MenuItem
 from core.i18n import interpolate
 from core.money import format_money, format_quantity
+from core.web.security import csp_nonce
 from core.web.sessions import pop_flashes
 
 log = logging.getLogger("portico.web")
@@ -79,7 +80,15 @@ def make_environment(plugin_dirs: Sequence[Path], inline: dict[str, str] | None 
     env.filters["quantity"] = format_quantity  # {{ line.quantity | quantity }}: 40, 2.5, never 4E+1
     env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text or "").split("\n"))
     env.globals["_"] = translate
+    env.globals["csp_nonce"] = template_nonce
     return env
+
+
+@pass_context
+def template_nonce(context: Context) -> str:
+    """``<script nonce="{{ csp_nonce() }}">``: an inline script or style the page's policy lets run."""
+    request = context.get("request") or getattr(context.get("ctx"), "request", None)
+    return csp_nonce(request.scope) if request is not None else ""
 
 
 class ThemedTemplates:

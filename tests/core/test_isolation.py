@@ -282,8 +282,8 @@ async def test_every_route_is_walked(app):
     assert any(method == "POST" for method, _ in walked)
 
 
-async def test_unknown_host_with_several_vendors_is_not_found(vendors, client_factory):
+async def test_unknown_host_with_several_vendors_is_refused(vendors, client_factory):
     stranger = await client_factory("nobody.example.org")
     response = await stranger.get("/login")
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert "No portal is served at this address." in response.text

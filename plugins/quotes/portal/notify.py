@@ -27,8 +27,7 @@ async def vendor_recipients(ctx: RequestContext, quote: Quote) -> list[str]:
 
 
 def record_link(ctx: RequestContext, quote: Quote) -> str:
-    base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
-    return f"{base}{BASE_URL[quote.kind]}/{quote.id}"
+    return ctx.portal_url(f"{BASE_URL[quote.kind]}/{quote.id}")
 
 
 async def notify_vendor(ctx: RequestContext, template: str, quote: Quote, **values: Any) -> None:

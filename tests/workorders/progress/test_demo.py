@@ -9,7 +9,7 @@ from core.demo import DEMO_PASSWORD, seed_demo
 
 async def test_the_demo_shows_orders_stages_notes_and_a_pdf(portico, db, client_factory):
     await seed_demo(db, portico.plugins, portico)
-    north = await client_factory("acme.portal.test")
+    north = await client_factory("acme.localhost")
     await north.login("north@globex.example", DEMO_PASSWORD)
     listing = await north.get("/workorders")
     assert listing.status_code == 200
@@ -27,7 +27,7 @@ async def test_the_demo_shows_orders_stages_notes_and_a_pdf(portico, db, client_
     dashboard = (await north.get("/")).text
     assert 'data-widget="workorders.recent_progress"' in dashboard and "finished" in dashboard
 
-    south = await client_factory("acme.portal.test")
+    south = await client_factory("acme.localhost")
     await south.login("south@globex.example", DEMO_PASSWORD)
     south_list = (await south.get("/workorders")).text
     south_production = re.findall(r'<a href="(/workorders/\d+)">', south_list)[-1]
