@@ -528,7 +528,7 @@ def login_as(
     async def sign_in(user: User, password: str | None = None) -> PortalClient:
         tenant = await db.get(Tenant, user.tenant_id)
         assert tenant is not None
-        client = await client_factory(tenant.host or f"{tenant.slug}.portal.test")
+        client = await client_factory(tenant.host or f"{tenant.slug}.localhost")
         if password is None:
             await client.sign_in(user)
         else:

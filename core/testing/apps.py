@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.app import Portico, create_app
 from core.plugins import build_plugin_set
@@ -32,6 +32,7 @@ class Built:
     portico: Portico
     extra_plugins: tuple[object, ...]  # held so that the ids in the cache key stay theirs
     own_sessionmaker: async_sessionmaker[AsyncSession]
+    own_engine: AsyncEngine
     app: Litestar | None = None
 
     def litestar(self) -> Litestar:
@@ -104,13 +105,14 @@ def build(
         **values,
     )
     portico = Portico.build(complete, plugins=build_plugin_set(only=complete.plugins, extra=extra_plugins))
-    return Built(portico, tuple(extra_plugins), portico.sessionmaker)
+    return Built(portico, tuple(extra_plugins), portico.sessionmaker, portico.engine)
 
 
 def attach(built: Built, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """Ready a cached Portico for one test: its sessions join the test's connection, and the
     caches that remember tenants start empty (a rolled-back tenant's id may come back)."""
     portico = built.portico
+    portico.engine = built.own_engine  # a test may have swapped in another (a dead database)
     portico.sessionmaker = sessionmaker
     portico.states = TenantStates(portico.plugins)
     portico.themes = ThemedTemplates(portico.templates, portico.settings.theme_dir)
@@ -118,3 +120,4 @@ def attach(built: Built, sessionmaker: async_sessionmaker[AsyncSession]) -> None
 
 def detach(built: Built) -> None:
     built.portico.sessionmaker = built.own_sessionmaker
+    built.portico.engine = built.own_engine

@@ -59,7 +59,9 @@ async def test_branding_preview_follows_typing_and_the_logo_upload_shows_everywh
 
     topbar_logo = page.locator("header.topbar img.logo")
     await expect(topbar_logo).to_have_attribute("src", re.compile(r"^/branding/logo/[0-9a-f]+$"))
-    assert await topbar_logo.evaluate("img => img.complete && img.naturalWidth") == 40  # really served and decoded
+    # Really served and decoded (waiting for it: a loaded machine may still be fetching it).
+    await page.wait_for_function("() => document.querySelector('header.topbar img.logo')?.complete")
+    assert await topbar_logo.evaluate("img => img.naturalWidth") == 40
     await expect(page.locator("header.topbar .brand span")).to_have_text("Acme Service Hub")
 
     # Ticking "remove" shows the preview without it; saving removes it from the pages.
