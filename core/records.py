@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, select, true
 
 from core.context import RequestContext
 from core.declarations import RecordType
+from core.integers import MAX_INT as MAX_ID
 
 
 def record_type(ctx: RequestContext, key: str) -> RecordType | None:
@@ -34,7 +35,7 @@ async def load_record(ctx: RequestContext, key: str, record_id: int) -> tuple[Re
     filter hides from this user (a quote not sent yet).
     """
     kind = record_type(ctx, key)
-    if kind is None or not 0 < record_id < 2**63:
+    if kind is None or not 0 < record_id <= MAX_ID:
         return None
     primary_key = kind.model.__mapper__.primary_key[0]
     row = await ctx.db.scalar(visible_records(ctx, kind).where(primary_key == record_id))

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.comments.models import Comment, RecordFile
 from core.context import RequestContext
 from core.i18n import N_
+from core.integers import MAX_INT as MAX_ID
 from core.records import load_record
 from core.storage import Storage, StorageError
 from core.uploads import FileKind, display_name, max_upload_bytes, sniff
@@ -219,7 +220,7 @@ async def store_file(
 
 async def find_file(ctx: RequestContext, file_id: int) -> tuple[RecordFile, RecordRef]:
     """A file the user may see, with its record; 404 otherwise (also when its record is gone)."""
-    if not 0 < file_id < 2**63:
+    if not 0 < file_id <= MAX_ID:
         raise NotFoundException()
     row = await ctx.db.scalar(select(RecordFile).where(RecordFile.id == file_id))
     if row is None or not _visible_to_contact(ctx, row):

@@ -13,6 +13,7 @@ from core.context import RequestContext
 from core.discussions.access import VIEW, visibility, visible_threads
 from core.discussions.models import DiscussionParticipant, DiscussionThread
 from core.discussions.posting import RecordLink
+from core.integers import MAX_INT as MAX_ID
 from core.models import Customer
 from core.records import record_type, visible_records
 
@@ -126,7 +127,7 @@ async def threads_for_record(ctx: RequestContext, record_type: str, record_id: i
     For a plugin's record page: pass the result to the ``discussions_about`` macro of
     ``core/discussions/macros.html``. Internal threads are left out for customer contacts.
     """
-    if not ctx.can(VIEW) or not 0 < record_id < 2**63:
+    if not ctx.can(VIEW) or not 0 < record_id <= MAX_ID:
         return []
     rows = await ctx.db.execute(
         visible_threads(ctx)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 import core
 from core import Ctx, RequestContext
+from core.integers import MAX_INT as MAX_ID
 from plugins.workorders.models import (
     BillOfLading,
     BillOfLadingLine,
@@ -201,7 +202,7 @@ async def _save(ctx: RequestContext, save: Callable[[], Awaitable[T]]) -> T:
 
 async def _get(ctx: RequestContext, model: type[T], record_id: int) -> T:
     query: Any = select(model).where(model.id == record_id)  # type: ignore[attr-defined]
-    record = await ctx.db.scalar(query) if 0 < record_id < 2**63 else None
+    record = await ctx.db.scalar(query) if 0 < record_id <= MAX_ID else None
     if record is None:
         raise NotFoundException(detail=f"No {model.__name__} {record_id}.")
     return record

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 import core
 from core import N_, Customer, RequestContext
+from core.integers import MAX_INT as MAX_ID
 from plugins.workorders.models import (
     PURCHASE_ORDER_STATUSES,
     BillOfLading,
@@ -68,7 +69,7 @@ class Checks:
 
 
 async def _customer(ctx: RequestContext, checks: Checks, customer_id: int) -> Customer | None:
-    customer = await ctx.db.get(Customer, customer_id) if 0 < customer_id < 2**63 else None
+    customer = await ctx.db.get(Customer, customer_id) if 0 < customer_id <= MAX_ID else None
     if customer is None:
         checks.add("customer_id", N_("There is no such customer account."))
     return customer
@@ -158,7 +159,7 @@ async def _linked(
     """The record a document links to: it must exist and belong to the document's account."""
     if record_id is None:
         return None
-    record = await ctx.db.get(model, record_id) if 0 < record_id < 2**63 else None
+    record = await ctx.db.get(model, record_id) if 0 < record_id <= MAX_ID else None
     if record is None:
         checks.add(field, N_("There is no such record."))
     elif record.customer_id != customer_id:

@@ -203,3 +203,10 @@ async def test_the_api_needs_a_token_and_is_in_the_openapi_schema(shop, client_f
     for path in ("/purchase-orders", "/purchase-orders/{order_id}", "/packing-slips", "/bills-of-lading/{bol_id}"):
         assert f"{API}{path}" in schema["paths"], path
     assert "PurchaseOrderIn" in str(schema["components"]["schemas"].keys())
+
+
+async def test_an_id_no_column_can_hold_is_a_4xx_not_a_500(shop, erp):
+    # 2**31 overflowed PostgreSQL's INTEGER in the account lookup (a 500 there, 422 on SQLite).
+    for too_big in (2**31, 2**63, 10**30):
+        answer = await erp.post(f"{API}/purchase-orders", json={**PO_PAYLOAD, "customer_id": too_big})
+        assert 400 <= answer.status_code < 500 and "customer" in answer.text.lower(), (too_big, answer.text)
