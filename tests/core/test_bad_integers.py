@@ -163,6 +163,9 @@ def says_what_is_wrong(route: Route, response, integer: Integer) -> bool:
     return MESSAGE.format(low=integer.low, high=integer.high) in response.text
 
 
+# Routes the crawl finds no link to are filled with id 1, which needs ids that start at 1: an
+# emptied database (PostgreSQL sequences move on through rolled-back tests).
+@pytest.mark.portico_commits
 async def test_every_integer_of_every_route_refuses_what_the_database_cannot_hold(db, portico, app, client_factory):
     vendor = await populate(db, portico, "acme", "Acme")
     tenant = await db.get(Tenant, vendor.tenant_id)
@@ -208,9 +211,7 @@ async def test_every_integer_of_every_route_refuses_what_the_database_cannot_hol
     failures, walked, requests = [], set(), 0
     for route in routes:
         client, real = client_for(route)
-        # A route the crawl found no link to gets the vendor's parent account's id: a real row
-        # (not "1", which only happens to exist while the ids of a fresh database start at 1).
-        url = real.get(route.template) or PARAM.sub(str(vendor.parent_id), route.template)
+        url = real.get(route.template) or PARAM.sub("1", route.template)
         for position in route.path_integers():
             walked.add((route.method, route.template, f"#{position}"))
             for bad in BAD:
