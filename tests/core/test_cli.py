@@ -98,39 +98,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_demo_serves_a_portal_one_can_sign_in_to(cli_db, tmp_path):
-    port = _free_port()
-    env = {**os.environ, "PORTICO_DATA_DIR": "/tmp/portico-cli-test"}
-    # The server's output goes to a file: an unread pipe fills up (the demo seeds every module and
-    # logs each request) and the server would block on its next write.
-    log = open(tmp_path / "demo.log", "wb")  # noqa: ASYNC230, SIM115 - a local file, closed below
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "core.cli", "demo", "--db", cli_db, "--port", str(port),
-        env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(300):
-                try:
-                    if (await client.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-            login = await client.get("/login")
-            token = login.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
-            response = await client.post(
-                "/login", data={"_csrf_token": token, "email": "buyer@globex.example", "password": DEMO_PASSWORD}
-            )
-            assert response.status_code == 302
-            dashboard = await client.get("/")
-            assert "Acme Customer Portal" in dashboard.text and "Welcome, Grace." in dashboard.text
-    finally:
-        process.terminate()
-        await process.wait()
-        log.close()
-
-
 async def _send_a_document_again(client: httpx.AsyncClient, database_url: str) -> None:
     """Send one of the demo's documents again, so the server renders a PDF in its pool."""
     from sqlalchemy import select
@@ -155,34 +122,45 @@ async def _send_a_document_again(client: httpx.AsyncClient, database_url: str) -
     assert response.status_code == 302, response.text
 
 
-@pytest.mark.skipif(not HAS_PROC, reason="reads the process table from /proc")
-async def test_stopping_the_demo_server_leaves_no_process_behind(cli_db, tmp_path):
+async def _sign_in(client: httpx.AsyncClient, email: str) -> None:
+    login = await client.get("/login")
+    token = login.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+    response = await client.post("/login", data={"_csrf_token": token, "email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+async def test_demo_serves_a_portal_and_stopping_it_leaves_no_process_behind(cli_db, tmp_path):
+    """One demo server for both (starting it seeds every module): people sign in to it, and
+    SIGTERM, as a service manager stops it, leaves none of its PDF workers running."""
     port = _free_port()
     env = {**os.environ, "PORTICO_DATA_DIR": "/tmp/portico-cli-test"}
+    # The server's output goes to a file: an unread pipe fills up (the demo seeds every module and
+    # logs each request) and the server would block on its next write.
     log = open(tmp_path / "demo.log", "wb")  # noqa: ASYNC230, SIM115 - a local file, closed below
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "core.cli", "demo", "--db", cli_db, "--port", str(port),
         env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base) as buyer, httpx.AsyncClient(base_url=base) as admin:
             for _ in range(600):
                 try:
-                    if (await client.get("/healthz")).status_code == 200:
+                    if (await buyer.get("/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
-            login = await client.get("/login")
-            token = login.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
-            signed_in = await client.post(
-                "/login", data={"_csrf_token": token, "email": "admin@acme.example", "password": DEMO_PASSWORD}
-            )
-            assert signed_in.status_code == 302
-            await _send_a_document_again(client, cli_db)
+            await _sign_in(buyer, "buyer@globex.example")
+            dashboard = await buyer.get("/")
+            assert "Acme Customer Portal" in dashboard.text and "Welcome, Grace." in dashboard.text
+            if not HAS_PROC:
+                return
+            await _sign_in(admin, "admin@acme.example")
+            await _send_a_document_again(admin, cli_db)
         started = descendants(process.pid)
         assert started, "the PDF pool's worker processes should be running"
-        process.terminate()  # SIGTERM, as a service manager stops it
+        process.terminate()
         await asyncio.wait_for(process.wait(), 60)
         for _ in range(100):  # the last of them may take a moment to go
             if not (left := still_running(started)):
@@ -192,6 +170,6 @@ async def test_stopping_the_demo_server_leaves_no_process_behind(cli_db, tmp_pat
         assert not left, f"still running after the server stopped: {sorted(left)}"
     finally:
         if process.returncode is None:
-            process.kill()
+            process.terminate()
             await process.wait()
         log.close()
