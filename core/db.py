@@ -244,7 +244,16 @@ def make_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # asyncpg prepares every statement; SQLAlchemy keeps 100 prepared per connection by default,
+    # fewer than the distinct statements of two modules' pages, so a connection that served many
+    # pages prepared most statements again (a round trip each).
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args={"prepared_statement_cache_size": 2000},
+    )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

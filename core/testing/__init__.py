@@ -73,6 +73,7 @@ from core.testing.mail import SmtpServer, deliver_mail, portico_smtp_server, smt
 
 COMMITS_MARKER = "portico_commits"
 SHARED_MARKER = "portico_shared"
+ANY_DATABASE_MARKER = "portico_any_database"
 SharedBuilder = Callable[[AsyncSession, Portico], Awaitable[Any]]
 
 
@@ -83,6 +84,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{COMMITS_MARKER}: the test commits for real (several connections, locking, workers, a live server)",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{ANY_DATABASE_MARKER}: what the test checks does not depend on the database (a browser's "
+        "policy, a page's markup): it runs on the first of --portico-db only",
     )
     config.addinivalue_line(
         "markers",
@@ -108,7 +114,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "portico_backend" in metafunc.fixturenames:
         backends = [b.strip() for b in metafunc.config.getoption("--portico-db").split(",") if b.strip()]
+        if metafunc.definition.get_closest_marker(ANY_DATABASE_MARKER) is not None:
+            backends = backends[:1]
         metafunc.parametrize("portico_backend", backends, scope="session")
+
+
+_BACKEND_PROPERTY = "portico_backend"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The test's database travels with its reports (to the main process too, under pytest-xdist).
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("portico_backend")  # type: ignore[attr-defined]
+        if backend:
+            item.user_properties.append((_BACKEND_PROPERTY, backend))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The time each test database took (set-up, call and tear-down of its tests, summed), so that
+    drift shows in every log; with several workers the sums exceed the wall time."""
+    seconds: dict[str, float] = {}
+    tests: dict[str, set[str]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if not isinstance(report, pytest.TestReport):
+                continue
+            backend = str(dict(report.user_properties).get(_BACKEND_PROPERTY, "no database"))
+            seconds[backend] = seconds.get(backend, 0.0) + report.duration
+            tests.setdefault(backend, set()).add(report.nodeid)
+    if seconds:
+        terminalreporter.write_sep("=", "time per test database")
+        for backend in sorted(seconds):
+            terminalreporter.write_line(f"{backend}: {seconds[backend]:.1f} s in {len(tests[backend])} tests")
 
 
 def shared_builder(marker: pytest.Mark | None) -> SharedBuilder | None:
@@ -647,11 +684,11 @@ class QueryCounter:
     """The statements the app sent, as the database receives them in production (the kit's own
     savepoints, which stand in for each session's BEGIN, are left out)."""
 
-    sent: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
 
     @property
     def statements(self) -> list[str]:
-        return [statement for info, statement in self.sent if not is_kit_savepoint(info, statement)]
+        return [statement for statement in self.sent if not is_kit_savepoint(statement)]
 
     @property
     def count(self) -> int:
@@ -670,7 +707,7 @@ def count_queries(
         counter = QueryCounter()
 
         def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            counter.sent.append((conn.info, statement))
+            counter.sent.append(statement)
 
         event.listen(engine.sync_engine, "before_cursor_execute", before)
         try:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
@@ -76,6 +76,19 @@ class JoinedSession(Session):
     undo the second's commit: a session that wrote nothing releases its savepoint instead.
     """
 
+    def _connection_for_bind(self, engine: Any, execution_options: Any = None, **kw: Any) -> Any:
+        # The first savepoint a session makes on the test's connection is its join savepoint,
+        # which stands in for the session's BEGIN: it is named so (see depth_named_savepoints).
+        root = self._transaction
+        while root is not None and root.parent is not None:
+            root = root.parent
+        if root is None or engine not in root._connections:
+            engine.info[_NEXT_SAVEPOINT_JOINS] = True
+        try:
+            return super()._connection_for_bind(engine, execution_options, **kw)
+        finally:
+            engine.info.pop(_NEXT_SAVEPOINT_JOINS, None)
+
     def close(self) -> None:
         transaction = self._transaction
         if (
@@ -89,18 +102,37 @@ class JoinedSession(Session):
         super().close()
 
 
+_NEXT_SAVEPOINT_JOINS = "portico_next_savepoint_joins"
+_JOIN_PREFIX = "portico_join_"
 _SAVEPOINT_SQL = re.compile(r"^\s*(?:RELEASE |ROLLBACK TO )?SAVEPOINT (\w+)\s*$", re.IGNORECASE)
 
 
+def depth_named_savepoints(connection: Connection) -> None:
+    """Name the connection's savepoints by their depth, not by a counter that only grows.
+
+    asyncpg prepares every statement it is sent and keeps it only by its text: with a new name
+    for each savepoint, every SAVEPOINT and RELEASE on the test's long-lived connection cost a
+    second round trip and pushed a real statement out of the cache (22,000 of them on the walk of
+    every route). A name may be reused once the savepoint below it is gone; a session's join
+    savepoint gets a name of its own, so that statement counts can leave it out."""
+    savepoint = connection._savepoint_impl
+
+    def by_depth(name: str | None = None) -> str:
+        if name is None:
+            depth, nested = 1, connection._nested_transaction
+            while nested is not None:
+                depth, nested = depth + 1, nested._previous_nested
+            joins = connection.info.pop(_NEXT_SAVEPOINT_JOINS, False)
+            name = f"{_JOIN_PREFIX if joins else 'sa_savepoint_'}{depth}"
+        return savepoint(name)
+
+    connection._savepoint_impl = by_depth  # type: ignore[method-assign]
+
+
 @event.listens_for(JoinedSession, "after_begin")
-def _note_join_savepoint(session: Session, transaction: SessionTransaction, connection: Any) -> None:
-    # A session's own first transaction is a plain BEGIN in production; here it is a savepoint
-    # the kit adds. Its name is noted so that statement counts can leave it out.
+def _note_begin(session: Session, transaction: SessionTransaction, connection: Any) -> None:
     if transaction.parent is None and not transaction.nested:
         session.info["portico_wrote"] = False
-        nested = connection.get_nested_transaction()
-        if nested is not None:
-            connection.info.setdefault("portico_join_savepoints", set()).add(nested._savepoint)
 
 
 @event.listens_for(JoinedSession, "after_flush")
@@ -114,10 +146,10 @@ def _note_write(state: ORMExecuteState) -> None:
         state.session.info["portico_wrote"] = True
 
 
-def is_kit_savepoint(connection_info: dict[str, Any], statement: str) -> bool:
+def is_kit_savepoint(statement: str) -> bool:
     """True for the SAVEPOINT statements that only the rollback kit issues."""
     match = _SAVEPOINT_SQL.match(statement)
-    return bool(match and match.group(1) in connection_info.get("portico_join_savepoints", ()))
+    return bool(match and match.group(1).startswith(_JOIN_PREFIX))
 
 
 Layer = dict[str, Any]
@@ -155,7 +187,6 @@ class TestDatabase:
             self.layer_key = layer_key
         assert self.conn is not None
         await self.create_missing_tables()
-        self.conn.sync_connection.info["portico_join_savepoints"] = set()  # type: ignore[union-attr]
         self._test = await self.conn.begin_nested()
 
     async def end_test(self) -> None:
@@ -180,6 +211,7 @@ class TestDatabase:
             await conn.exec_driver_sql("BEGIN")
         else:
             await conn.begin()
+        depth_named_savepoints(conn.sync_connection)  # type: ignore[arg-type]
         self.conn = conn
         self.sessionmaker = async_sessionmaker(
             bind=conn,

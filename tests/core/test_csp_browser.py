@@ -14,7 +14,8 @@ from playwright.async_api import expect
 from core.demo import DEMO_PASSWORD, seed_demo
 from core.testing import browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.portico_commits]
+# The policy is the browser's and the page's business, the same on either database.
+pytestmark = [pytest.mark.browser, pytest.mark.portico_commits, pytest.mark.portico_any_database]
 
 # Each document records what its policy refused; the script is injected by the browser, not the page.
 WATCH = """

@@ -135,8 +135,23 @@ def texts(snapshot: dict[str, list[tuple]]) -> set[str]:
     return found
 
 
+EVERY_ROW_UP_TO = 24
+
+
 def ids(snapshot: dict[str, list[tuple]]) -> list[int]:
-    return sorted({row[0] for rows in snapshot.values() for row in rows if isinstance(row[0], int)})
+    """The victim's ids to put in path parameters, the same for every route.
+
+    Every row of each table of up to 24 rows: the record tables (quotes, orders, shipments,
+    documents), each row in its own demo status. Of a bigger table (progress entries, steps,
+    role permissions: detail rows, 107 to 124 of them) its first two, middle and last rows: with
+    every row, the largest table alone set the walk's length (124 ids for each of 133 routes)."""
+    found: set[int] = set()
+    for rows in snapshot.values():
+        keys = sorted(row[0] for row in rows if isinstance(row[0], int))
+        if len(keys) > EVERY_ROW_UP_TO:
+            keys = [keys[0], keys[1], keys[len(keys) // 2], keys[-1]]
+        found.update(keys)
+    return sorted(found)
 
 
 def routes(app) -> list[tuple[str, str]]:
@@ -254,6 +269,7 @@ async def test_another_vendors_admin_reaches_nothing_on_any_route(vendors, db, a
     await assert_sees_own_data(attacker, app, await rows_of_tenant(db, other.tenant_id))
     shared = texts(await rows_of_tenant(db, other.tenant_id))
     leaks, requests = await walk(attacker, app, before, shared, victim.site_ids[1], path_words(portico))
+    print(f"{requests} requests with {len(ids(before))} victim ids")
     assert leaks == []
     assert requests >= len(routes(app))
     db.expunge_all()
