@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.context import RequestContext
 from core.i18n import N_
-from core.models import LoginAttempt, User
+from core.models import CHECKING, RIGHT, THROTTLED, WRONG, LoginAttempt, User
 
 HISTORY_LIMIT = 100
 
@@ -47,12 +47,29 @@ def describe_browser(user_agent: str, gettext: Callable[..., str] = _english) ->
     return browser or system or user_agent[:60]
 
 
+#: What the history says of each result (core.models.LoginAttempt.result).
+RESULT_LABELS = {
+    RIGHT: N_("Signed in"),
+    WRONG: N_("Wrong password"),
+    THROTTLED: N_("Refused: too many attempts"),
+    CHECKING: N_("Not finished"),  # still being checked, or the check was cut short
+}
+
+
 @dataclass(frozen=True)
 class SignIn:
     at: dt.datetime
     ip: str
     browser: str
-    success: bool
+    result: str
+
+    @property
+    def success(self) -> bool:
+        return self.result == RIGHT
+
+    @property
+    def label(self) -> str:
+        return RESULT_LABELS.get(self.result, RESULT_LABELS[CHECKING])
 
 
 async def sign_ins_of(ctx: RequestContext, person: User) -> list[SignIn]:
@@ -64,4 +81,4 @@ async def sign_ins_of(ctx: RequestContext, person: User) -> list[SignIn]:
         .order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc())
         .limit(HISTORY_LIMIT)
     )
-    return [SignIn(a.at, a.ip, describe_browser(a.user_agent, ctx._), a.success) for a in rows.scalars()]
+    return [SignIn(a.at, a.ip, describe_browser(a.user_agent, ctx._), a.result) for a in rows.scalars()]
