@@ -23,7 +23,7 @@ from core.api import create_api_token
 from core.db import Scope
 from core.models import Tenant, User
 from tests.core import example_plugin
-from tests.core.test_isolation import populate
+from tests.core.isolation.walk import populate
 
 MAX = 2**31 - 1
 BAD = ("2147483648", "-1", str(10**30), "abc", "1.5", "²")  # "²".isdigit() is true, int("²") fails

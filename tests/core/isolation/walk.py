@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pytest
 from sqlalchemy import select
 
 from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, SeedContext
@@ -22,21 +21,9 @@ from core.accounts import create_customer, create_tenant, create_user, scoped
 from core.db import Base, Scope
 from core.models import ContactRequest, Customer, RecentItem, User
 from core.testing import TEST_PASSWORD
-from tests.core import example_plugin
 
 PARAM = re.compile(r"\{(\w+):(\w+)\}")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@pytest.fixture
-def portico_extra_plugins():
-    return [example_plugin]
-
-
-@pytest.fixture
-def portico_installed():
-    """Every installed module (first-party quotes and work orders included) is walked."""
-    return None
 
 
 @dataclass
@@ -249,57 +236,3 @@ async def assert_sees_own_data(client, app, own: dict[str, list[tuple]]) -> None
 
 async def two_vendors(db, portico) -> tuple[Vendor, Vendor]:
     return await populate(db, portico, "victim", "Zyxcorp"), await populate(db, portico, "other", "Quillsoft")
-
-
-# Written once (with every module's demo data, PDFs included) for all the tests of this file.
-pytestmark = pytest.mark.portico_shared(build=two_vendors)
-
-
-@pytest.fixture
-def vendors(portico_shared) -> tuple[Vendor, Vendor]:
-    return portico_shared
-
-
-async def test_another_vendors_admin_reaches_nothing_on_any_route(vendors, db, app, portico, client_factory):
-    victim, other = vendors
-    before = await rows_of_tenant(db, victim.tenant_id)
-    assert len(texts(before)) > 20  # the victim really has data to leak
-    attacker = await client_factory(other.host)
-    await attacker.login(other.admin)
-    await assert_sees_own_data(attacker, app, await rows_of_tenant(db, other.tenant_id))
-    shared = texts(await rows_of_tenant(db, other.tenant_id))
-    leaks, requests = await walk(attacker, app, before, shared, victim.site_ids[1], path_words(portico))
-    print(f"{requests} requests with {len(ids(before))} victim ids")
-    assert leaks == []
-    assert requests >= len(routes(app))
-    db.expunge_all()
-    assert await rows_of_tenant(db, victim.tenant_id) == before
-
-
-async def test_a_site_contact_reaches_nothing_of_a_sibling_site_on_any_route(vendors, db, app, portico, client_factory):
-    victim, _ = vendors
-    north_id, south_id = victim.site_ids
-    before = await rows_of_site(db, victim.tenant_id, south_id)
-    north_rows = await rows_of_site(db, victim.tenant_id, north_id)
-    assert len(texts(before)) >= 5
-    attacker = await client_factory(victim.host)
-    await attacker.login(victim.site_contacts[0])
-    await assert_sees_own_data(attacker, app, north_rows)
-    leaks, _ = await walk(attacker, app, before, texts(north_rows), south_id, path_words(portico))
-    assert leaks == []
-    db.expunge_all()
-    assert await rows_of_site(db, victim.tenant_id, south_id) == before
-
-
-async def test_every_route_is_walked(app):
-    walked = routes(app)
-    paths = {path for _, path in walked}
-    assert {"/", "/actions", "/recent", "/contact", "/profile", "/admin/roles", "/notes"} <= paths
-    assert any(method == "POST" for method, _ in walked)
-
-
-async def test_unknown_host_with_several_vendors_is_refused(vendors, client_factory):
-    stranger = await client_factory("nobody.example.org")
-    response = await stranger.get("/login")
-    assert response.status_code == 400
-    assert "No portal is served at this address." in response.text
