@@ -28,7 +28,6 @@ import itertools
 import os
 import random
 import re
-import socket
 import sys
 import time
 import uuid
@@ -54,6 +53,7 @@ from core.mail.models import OutboxMessage
 from core.models import LoginAttempt, PermissionOffer, Role, RolePermission
 from core.notices.models import Message
 from core.testing import TEST_PASSWORD
+from core.testing.mail import free_port
 from tests.core.processes import HAS_PROC, descendants, kill, still_running
 
 pytestmark = [pytest.mark.usefixtures("postgresql_only"), pytest.mark.portico_commits]
@@ -80,12 +80,6 @@ def portico_installed() -> tuple[str, ...]:
     return ("quotes",)  # a module to switch off; its tables are made for the servers too
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def command_line(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
@@ -108,9 +102,9 @@ class Delivery:
 
 
 class ClaimCheckingSmtp:
-    """aiosmtpd on loopback (the kit's server, plus this): for each message it reads the outbox
-    row named by its Message-ID, so the test knows which worker sent it, and that the worker held
-    the claim while sending."""
+    """A real SMTP server on loopback (aiosmtpd, like the kit's ``SmtpServer``) that also reads,
+    for each message, the outbox row its Message-ID names: so the test knows which worker sent it,
+    and that the worker held the claim while sending."""
 
     def __init__(self, database_url: str) -> None:
         self.port = free_port()
@@ -525,7 +519,10 @@ async def test_servers_and_workers_on_one_database(make_portico, db, portico_com
 async def stop_while_sending(fleet: Fleet, name: str, sending: asyncio.Event) -> tuple[float, float]:
     """SIGTERM to worker ``name`` while it sends its first email, as a rolling restart would; when
     it was told, and how long it took to end."""
-    await asyncio.wait_for(sending.wait(), 30)
+    try:
+        await asyncio.wait_for(sending.wait(), 30)
+    except TimeoutError:
+        raise AssertionError(f"{name} sent no email within 30 s") from None
     told = time.monotonic()
     fleet.processes[name].terminate()
     await asyncio.wait_for(fleet.processes[name].wait(), 30)
