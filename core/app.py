@@ -51,7 +51,7 @@ from core.web.access import (
 )
 from core.web.inputs import IntegerInputError
 from core.web.rendering import ThemedTemplates, html_response, make_environment
-from core.web.security import security_headers
+from core.web.security import FreshCsrfCookie, security_headers
 from core.web.sessions import COOKIE_NAME
 
 log = logging.getLogger("portico")
@@ -236,22 +236,28 @@ def create_app(
         if stop_pdf_pool:
             await asyncio.to_thread(shutdown_pool)
 
+    csrf = CSRFConfig(
+        secret=portico.settings.secret_key,
+        cookie_secure=portico.settings.secure_cookies,
+        cookie_samesite="lax",
+        cookie_httponly=True,
+        exclude=["^/api/"],  # anchored: only the token-authenticated API, never "/x/api/"
+    )
     app = Litestar(
         route_handlers=routers,
-        middleware=[DefineMiddleware(ContextMiddleware, portico=portico)],
+        middleware=[
+            DefineMiddleware(
+                FreshCsrfCookie, secret=csrf.secret, cookie_name=csrf.cookie_name, safe_methods=csrf.safe_methods
+            ),
+            DefineMiddleware(ContextMiddleware, portico=portico),
+        ],
         guards=[access_guard],
         before_send=[security_headers(portico.settings)],
         dependencies={
             "ctx": Provide(_provide_ctx, sync_to_thread=False),
             "db": Provide(_provide_db, sync_to_thread=False),
         },
-        csrf_config=CSRFConfig(
-            secret=portico.settings.secret_key,
-            cookie_secure=portico.settings.secure_cookies,
-            cookie_samesite="lax",
-            cookie_httponly=True,
-            exclude=["^/api/"],  # anchored: only the token-authenticated API, never "/x/api/"
-        ),
+        csrf_config=csrf,
         exception_handlers={
             HTTPException: _handle_http_error,
             ScopeViolationError: _handle_scope_violation,

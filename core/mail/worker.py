@@ -178,14 +178,18 @@ class MailWorker:
                 log.warning("outbox message %s: %s (%s)", message_id, error, state)
             return Outcome(message_id, state, error)
 
-    async def run_once(self, now: dt.datetime | None = None) -> list[Outcome]:
-        """Deliver every message due at ``now``; returns what happened to each.
+    async def run_once(self, now: dt.datetime | None = None, stop: asyncio.Event | None = None) -> list[Outcome]:
+        """Deliver every message due at ``now``, or until ``stop`` is set; returns what happened to each.
 
-        Emails that are written off the request path (password resets) are written first.
+        Emails that are written off the request path (password resets) are written first. Once
+        ``stop`` is set, the message being sent is finished and no other is claimed: the rest wait
+        for another worker or the next start, rather than holding up a shutdown until the outbox is
+        empty (a service manager would kill the process meanwhile, perhaps in the middle of an
+        email, which then goes again once its lease has run out).
         """
         await send_requested_resets(self.portico)
-        outcomes = []
-        while (message_id := await self.claim(now)) is not None:
+        outcomes: list[Outcome] = []
+        while not (stop is not None and stop.is_set()) and (message_id := await self.claim(now)) is not None:
             outcomes.append(await self.deliver(message_id, now))
         return outcomes
 
@@ -194,7 +198,7 @@ class MailWorker:
         log.info("mail worker %s started", self.name)
         while not stop.is_set():
             try:
-                await self.run_once()
+                await self.run_once(stop=stop)
             except Exception as error:
                 if not is_outage(error):
                     log.exception("mail worker %s: delivery pass failed", self.name)

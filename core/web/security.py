@@ -1,4 +1,5 @@
-"""Hardening headers on every answer: Content-Security-Policy, nosniff, referrer policy, HSTS.
+"""Hardening headers on every answer: Content-Security-Policy, nosniff, referrer policy, HSTS;
+and a CSRF cookie that the secret key did not sign is replaced.
 
 Scripts and ``<style>`` elements run only from the portal's own files, or inline when they carry
 this response's nonce (``<script nonce="{{ csp_nonce() }}">``), so markup that slipped into a page
@@ -8,12 +9,14 @@ and CSS cannot run script.
 
 from __future__ import annotations
 
+import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import Message, Scope
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.settings import Settings
 
@@ -67,3 +70,48 @@ def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable
                 headers[name] = value
 
     return add_headers
+
+
+def signed_csrf_token(token: str, secret: str) -> bool:
+    """Whether ``token`` is a CSRF token signed with ``secret`` (Litestar's form: a random hex
+    string, then its HMAC)."""
+    body, signature = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    return (
+        len(body) == CSRF_SECRET_LENGTH
+        and bool(signature)
+        and hmac.compare_digest(signature, generate_csrf_hash(token=body, secret=secret))
+    )
+
+
+class FreshCsrfCookie:
+    """Drops from a safe request (a page, not a form's post) a CSRF cookie that the secret key did
+    not sign, so that the CSRF check gives the browser a new one with the answer.
+
+    Litestar keeps whatever CSRF cookie the browser sends and puts its token in every form. After
+    ``PORTICO_SECRET_KEY`` changes (or with a cookie of the same name that another application on
+    the same host set) every form, signing in included, would then be refused until the browser
+    is closed. Runs before anything reads the request's cookies.
+    """
+
+    def __init__(self, app: ASGIApp, secret: str, cookie_name: str, safe_methods: Collection[str]) -> None:
+        self.app = app
+        self.secret = secret
+        self.cookie_name = cookie_name
+        self.safe_methods = frozenset(safe_methods)
+
+    def _kept(self, pair: str) -> bool:
+        name, _, value = pair.strip().partition("=")
+        return name.strip() != self.cookie_name or signed_csrf_token(value.strip().strip('"'), self.secret)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") in self.safe_methods:
+            headers = []
+            for name, value in scope["headers"]:
+                if name == b"cookie":
+                    pairs = [pair for pair in value.decode("latin-1").split(";") if self._kept(pair)]
+                    if not pairs:
+                        continue
+                    value = ";".join(pairs).strip().encode("latin-1")
+                headers.append((name, value))
+            scope["headers"] = headers
+        await self.app(scope, receive, send)

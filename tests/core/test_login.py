@@ -7,6 +7,7 @@ import datetime as dt
 import time
 
 import pytest
+from litestar.middleware.csrf import generate_csrf_token
 from sqlalchemy import select, update
 
 import core.auth
@@ -75,6 +76,24 @@ async def test_post_without_csrf_token_is_refused(client, tenant, user_factory):
     await client.get("/login")
     response = await client.post("/login", {"email": user.email, "password": TEST_PASSWORD}, csrf=False)
     assert response.status_code == 403
+
+
+async def test_a_csrf_cookie_signed_with_another_secret_key_is_replaced(portal_factory):
+    """After PORTICO_SECRET_KEY changes (or next to another application on the same host), a browser
+    holding a CSRF cookie the key did not sign gets a new one with its next page, and its forms
+    work, signing in first: they were refused (403) until the browser was closed."""
+    portal = await portal_factory()
+    user = await portal.user(VENDOR_ADMIN)
+    client = await portal.client()
+    stale = generate_csrf_token("the secret key before it changed")
+    client.inner.cookies.set("csrftoken", stale, domain=portal.tenant.host)
+
+    await client.login(user.email)
+
+    fresh = client.inner.cookies["csrftoken"]
+    assert fresh != stale
+    assert "csrftoken" not in (await client.get("/")).headers.get("set-cookie", "")  # a good one is kept
+    assert client.inner.cookies["csrftoken"] == fresh
 
 
 async def test_failed_logins_are_throttled_per_account(client, tenant, user_factory):

@@ -1,4 +1,4 @@
-"""Delivering the outbox over real SMTP: attachments, outages, permanent refusals, two workers."""
+"""Delivering the outbox over real SMTP: attachments, outages, permanent refusals, two workers, stopping."""
 
 from __future__ import annotations
 
@@ -112,6 +112,28 @@ async def test_a_crashed_workers_message_is_taken_over_after_the_lease(portico, 
     later = utcnow() + dt.timedelta(minutes=11)
     assert [o.state for o in await deliver_mail(portico, now=later)] == ["sent"]
     assert len(smtp_server.messages) == 1
+
+
+async def test_a_worker_told_to_stop_finishes_its_email_and_leaves_the_rest_queued(
+    portico, db, tenant, smtp_server, monkeypatch
+):
+    """SIGTERM during a long drain (a rolling restart): the worker ends after the email it is
+    sending, instead of draining the outbox while the service manager waits to kill it."""
+    ids = [await _queue(portico, db, tenant, subject=f"Message {n}") for n in range(5)]
+    worker, stop = MailWorker(portico), asyncio.Event()
+    deliver = worker.deliver
+
+    async def told_to_stop_while_sending(message_id, now=None):
+        stop.set()  # the signal handler's doing, while the first email is on its way
+        return await deliver(message_id, now)
+
+    monkeypatch.setattr(worker, "deliver", told_to_stop_while_sending)
+    await asyncio.wait_for(worker.run(stop, interval=60), 10)
+
+    assert [m["Subject"] for m in smtp_server.messages] == ["Message 0"]
+    assert [(await _row(portico, i)).state for i in ids] == ["sent"] + ["queued"] * 4
+    assert [o.state for o in await deliver_mail(portico)] == ["sent"] * 4  # the next worker sends the rest
+    assert len(smtp_server.messages) == 5
 
 
 @pytest.mark.portico_commits
