@@ -34,7 +34,7 @@ from plugins.workorders.models import BillOfLading, PackingSlip, PurchaseOrder, 
 from tests.core.test_isolation import populate
 
 #: Examples per operation and mode: about 15 s per database for the whole API, the same cases every run.
-EXAMPLES = 6
+EXAMPLES = 5
 SETTINGS = settings(
     max_examples=EXAMPLES,
     derandomize=True,
