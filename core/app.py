@@ -49,7 +49,8 @@ from core.web.access import (
     check_route_permissions,
     context_of,
 )
-from core.web.inputs import IntegerInputError
+from core.web.inputs import IntegerInputError, refuse_nul_in_json
+from core.web.openapi import complete_api_schema
 from core.web.rendering import ThemedTemplates, html_response, make_environment
 from core.web.security import FreshCsrfCookie, security_headers
 from core.web.sessions import COOKIE_NAME
@@ -253,6 +254,7 @@ def create_app(
         ],
         guards=[access_guard],
         before_send=[security_headers(portico.settings)],
+        before_request=refuse_nul_in_json,
         dependencies={
             "ctx": Provide(_provide_ctx, sync_to_thread=False),
             "db": Provide(_provide_db, sync_to_thread=False),
@@ -275,6 +277,7 @@ def create_app(
         debug=False,
     )
     check_route_permissions(app)
+    complete_api_schema(app, API_PREFIX)
     return app
 
 
@@ -286,7 +289,9 @@ def _openapi_config() -> OpenAPIConfig:
         description="JSON API for integrations. Authenticate with 'Authorization: Bearer <token>'; "
         "vendor admins create tokens under Administration → API tokens.",
         render_plugins=[JsonRenderPlugin()],
-        openapi_router=Router(path="/api/v1/schema", route_handlers=[], opt={"tenantless": True}),
+        openapi_router=Router(
+            path="/api/v1/schema", route_handlers=[], opt={"tenantless": True}, include_in_schema=False
+        ),
         components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"BearerToken": []}],
     )

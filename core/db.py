@@ -13,7 +13,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, BindParameter, DateTime, ForeignKey, MetaData, event, inspect, select
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    MetaData,
+    TypeDecorator,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -37,12 +48,30 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class AwareDateTime(TypeDecorator[dt.datetime]):
+    """A moment in UTC, with its zone, from either database: SQLite keeps no offset and gave naive
+    datetimes back (an API answer then broke its schema's ``date-time``); PostgreSQL keeps one."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=dt.UTC)
+
+
 class Base(DeclarativeBase):
     """Declarative base shared by the kernel and every plugin (one metadata for the app)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
-        dt.datetime: DateTime(timezone=True),
+        dt.datetime: AwareDateTime(),
         dict[str, Any]: JSON,
         list[Any]: JSON,
     }

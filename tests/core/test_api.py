@@ -137,3 +137,13 @@ async def test_openapi_schema_lists_the_api_and_not_the_pages(client):
     assert "/api/v1/parts" in schema["paths"]
     assert "/login" not in schema["paths"] and "/" not in schema["paths"]
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+async def test_a_nul_character_in_payload_text_is_a_400_naming_the_field(admin, client_factory, tenant):
+    # PostgreSQL cannot store it in a text column: the write was a 500 there.
+    secret = await make_token(admin, "ERP", "parts.write")
+    erp = await client_factory(tenant.host)
+    response = await erp.inner.post(
+        "/api/v1/parts", json={"number": "P\x002", "quantity": 3}, headers={"authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 400 and response.json()["extra"][0]["key"] == "number", response.text

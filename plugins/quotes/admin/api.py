@@ -9,9 +9,10 @@ problem, in the shape Litestar uses for type errors; nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, patch, post, put
@@ -44,7 +45,12 @@ from plugins.quotes.models import QUOTE, Approval, ChangeRequest, PaymentInstall
 PERMISSION = "quotes.manage"
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Records per page (at most 200)")]
 After = Annotated[int | None, QueryParameter(ge=0, le=2**31 - 1, description="The next_after of the previous page")]
-Since = Annotated[dt.datetime | None, QueryParameter(description="ISO 8601 timestamp; UTC when it has no offset")]
+#: Read here, not by Litestar, which takes "0.5" for a Unix timestamp.
+Since = Annotated[
+    str | None,
+    QueryParameter(description="An RFC 3339 timestamp with its offset", schema_extra={"format": "date-time"}),
+]
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
 RecordId = Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)]
 
 
@@ -56,19 +62,21 @@ def refused(problems: Problems | Problem) -> HTTPException:
     return HTTPException(status_code=status, detail=detail, extra=extra)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _aware(value: Any) -> Any:
-    """Timestamps leave in UTC with their offset, whichever database stored them."""
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
+def _utc(key: str, value: str) -> dt.datetime:
+    """The query's timestamp in UTC; 400 naming the parameter when it is not an RFC 3339 one."""
+    try:
+        if RFC3339.fullmatch(value):
+            return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00")).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        pass
+    message = "Enter a date and time with its offset, such as 2026-03-01T08:00:00Z."
+    raise HTTPException(
+        status_code=400, detail=f"{key}: {message}", extra=[{"key": key, "source": "query", "message": message}]
+    )
 
 
 def _row(obj: Any, names: Sequence[str]) -> dict[str, Any]:
-    return {name: _aware(getattr(obj, name)) for name in names}
+    return {name: getattr(obj, name) for name in names}
 
 
 def _line_fields(line: LineIn) -> LineFields:
@@ -210,7 +218,7 @@ class QuotesApiController(Controller):
         if external_ref:
             query = query.where(Quote.external_ref == external_ref)
         if updated_since:
-            query = query.where(Quote.updated_at >= _utc(updated_since))
+            query = query.where(Quote.updated_at >= _utc("updated_since", updated_since))
         if after:
             query = query.where(Quote.id > after)
         quotes = list(await ctx.db.scalars(query))
@@ -282,7 +290,7 @@ class QuotesApiController(Controller):
             .limit(limit + 1)
         )
         if since:
-            query = query.where(Approval.approved_at >= _utc(since))
+            query = query.where(Approval.approved_at >= _utc("since", since))
         if quote_id:
             query = query.where(Approval.quote_id == quote_id)
         if after:
@@ -295,7 +303,7 @@ class QuotesApiController(Controller):
                 quote_number=number,
                 user_id=a.user_id,
                 user_name=user.display_name if user else a.typed_name,
-                approved_at=_aware(a.approved_at),
+                approved_at=a.approved_at,
                 typed_name=a.typed_name,
                 terms_text=a.terms_text,
                 line_count=a.line_count,
@@ -309,7 +317,7 @@ class QuotesApiController(Controller):
     async def change_requests(
         self,
         ctx: Ctx,
-        status: Annotated[str | None, QueryParameter(description="open or resolved")] = None,
+        status: FromQuery[Literal["open", "resolved"] | None] = None,
         since: Since = None,
         quote_id: RecordId = None,
         after: After = None,
@@ -319,7 +327,7 @@ class QuotesApiController(Controller):
         if status:
             query = query.where(ChangeRequest.status == status)
         if since:
-            query = query.where(ChangeRequest.created_at >= _utc(since))
+            query = query.where(ChangeRequest.created_at >= _utc("since", since))
         if quote_id:
             query = query.where(ChangeRequest.quote_id == quote_id)
         if after:
@@ -365,10 +373,10 @@ def _change_out(change: ChangeRequest, number: str, user: User | None) -> Change
         user_id=change.user_id,
         user_name=user.display_name if user else "",
         message=change.message,
-        status=change.status,
+        status=change.status,  # type: ignore[arg-type]
         response=change.response,
-        created_at=_aware(change.created_at),
-        resolved_at=_aware(change.resolved_at),
+        created_at=change.created_at,
+        resolved_at=change.resolved_at,
     )
 
 

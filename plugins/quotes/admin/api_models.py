@@ -122,7 +122,7 @@ class LineOut(msgspec.Struct, kw_only=True):
     amount_minor: int
     taxable: bool
     needs_approval: bool
-    status: str
+    status: LineStatus
     approved_at: dt.datetime | None
     approval_id: int | None
 
@@ -137,7 +137,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
 
 class QuoteOut(msgspec.Struct, kw_only=True):
     id: int
-    kind: str
+    kind: Kind
     number: str
     name: str
     status: str
@@ -202,7 +202,7 @@ class ChangeRequestOut(msgspec.Struct, kw_only=True):
     user_id: int | None
     user_name: str
     message: str
-    status: str
+    status: Literal["open", "resolved"]
     response: str
     created_at: dt.datetime
     resolved_at: dt.datetime | None

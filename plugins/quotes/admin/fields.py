@@ -24,9 +24,10 @@ RECURRENCES = ("", N_("Weekly"), N_("Monthly"), N_("Quarterly"), N_("Yearly"))
 
 
 class Problem(ValueError):
-    """What is wrong with one field: ``msgid`` is English text with ``{placeholders}`` for ``values``."""
+    """What is wrong with one field: ``msgid`` is English text with ``{placeholders}`` for ``values``;
+    ``status`` is the API's answer: 422 for a value the schema allows but that cannot be saved."""
 
-    def __init__(self, field: str, msgid: str, status: int = 400, **values: Any) -> None:
+    def __init__(self, field: str, msgid: str, status: int = 422, **values: Any) -> None:
         super().__init__(msgid.format(**values) if values else msgid)
         self.field, self.msgid, self.status, self.values = field, msgid, status, values
 

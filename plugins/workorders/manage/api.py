@@ -9,11 +9,11 @@ or external_ref already taken or a move that cannot be made.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post, put
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,7 @@ from plugins.workorders.manage.api_models import (
     ProgressIn,
     ProgressOut,
     StageOut,
+    Status,
     StepOut,
     TagOut,
     WorkOrderIn,
@@ -33,7 +34,7 @@ from plugins.workorders.manage.api_models import (
     WorkOrderSummary,
 )
 from plugins.workorders.manage.checks import FieldError
-from plugins.workorders.models import WORK_ORDER_STATUSES, ProcessStep, Stage, Tag, WorkOrder, WorkOrderPart
+from plugins.workorders.models import ProcessStep, Stage, Tag, WorkOrder, WorkOrderPart
 
 PERMISSION = "workorders.manage"
 OPT = {"permission": PERMISSION}
@@ -160,15 +161,12 @@ class WorkOrdersApi(Controller):
     async def list_orders(
         self,
         ctx: Ctx,
-        status: FromQuery[str | None] = None,
+        status: FromQuery[Status | None] = None,
         customer_id: FromQuery[int | None] = None,
         after: FromQuery[int | None] = None,
-        limit: FromQuery[int] = 100,
+        limit: Annotated[int, QueryParameter(ge=1, le=500, description="At most 500")] = 100,
     ) -> WorkOrderPage:
-        """Page with ``after`` (the ``next_after`` of the previous page); at most 500 per page."""
-        if status and status not in WORK_ORDER_STATUSES:
-            raise _refused(400, "status", f"Choose one of: {', '.join(WORK_ORDER_STATUSES)}.")
-        limit = max(1, min(limit, 500))
+        """Page with ``after`` (the ``next_after`` of the previous page)."""
         query = select(WorkOrder).order_by(WorkOrder.id.desc()).limit(limit + 1)
         if status:
             query = query.where(WorkOrder.status == status)
@@ -221,7 +219,7 @@ class WorkOrdersApi(Controller):
     async def _upsert(self, ctx: RequestContext, key: str, value: str, data: WorkOrderIn) -> Response[WorkOrderOut]:
         given = getattr(data, key)
         if given is not None and given != value:
-            raise _refused(400, key, f"The {key} in the body differs from the one in the address.")
+            raise _refused(422, key, f"The {key} in the body differs from the one in the address.")
         setattr(data, key, value)
         order = await ctx.db.scalar(select(WorkOrder).where(getattr(WorkOrder, key) == value).limit(1))
         if order is not None:
@@ -256,7 +254,7 @@ class WorkOrdersApi(Controller):
         elif data.work_order_number:
             order = await self._find(ctx, number=data.work_order_number)
         else:
-            raise _refused(400, "work_order_ref", "Give work_order_ref or work_order_number.")
+            raise _refused(422, "work_order_ref", "Give work_order_ref or work_order_number.")
         parts = list(
             await ctx.db.scalars(
                 select(WorkOrderPart)
@@ -269,7 +267,7 @@ class WorkOrdersApi(Controller):
         elif data.part_position is not None:
             part = parts[data.part_position - 1] if 1 <= data.part_position <= len(parts) else None
         else:
-            raise _refused(400, "part_ref", "Give part_ref or part_position.")
+            raise _refused(422, "part_ref", "Give part_ref or part_position.")
         if part is None:
             raise NotFoundException("No such part on this work order.")
         return await self._report(ctx, order, part, data)
@@ -291,7 +289,7 @@ class WorkOrdersApi(Controller):
         try:
             if step is not None:
                 if status is None:
-                    raise _refused(400, "status", "Say what happened to the step: started, done or pending.")
+                    raise _refused(422, "status", "Say what happened to the step: started, done or pending.")
                 await moving.set_step_status(ctx.db, order, part, step, status, user_id=None, quantity_done=quantity)
             elif status in ("in_progress", "done"):
                 move = moving.start_current if status == "in_progress" else moving.complete_current
@@ -300,19 +298,19 @@ class WorkOrdersApi(Controller):
                     await moving.set_quantity_done(ctx.db, order, part, quantity)
             elif status == "pending":
                 raise _refused(
-                    400, "step_id", "Name the step to move back to (step_id, step_position or step_external_ref)."
+                    422, "step_id", "Name the step to move back to (step_id, step_position or step_external_ref)."
                 )
             elif quantity is not None:
                 await moving.set_quantity_done(ctx.db, order, part, quantity)
             else:
-                raise _refused(400, "status", "Send a status, a quantity_done, or both.")
+                raise _refused(422, "status", "Send a status, a quantity_done, or both.")
         except moving.MoveError as refused:
             raise _refused(409, "status", ctx._(refused.msgid, **refused.values)) from None
         await ctx.db.commit()
         tags = await _tag_names(ctx)
         return ProgressOut(
             work_order_id=order.id,
-            work_order_status=order.status,
+            work_order_status=order.status,  # type: ignore[arg-type]
             part=_part_out(part, await moving.steps_of(ctx.db, part), tags),
         )
 

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct
+
+from core.integers import MAX_INT
 
 Kind = Literal["production", "service", "install"]
 Status = Literal["planned", "in_progress", "on_hold", "completed", "cancelled"]
 StepStatus = Literal["pending", "in_progress", "done"]
 #: "started" is the same as "in_progress".
 ReportedStatus = Literal["pending", "started", "in_progress", "done"]
+#: Ids and 1-based places fit the INTEGER columns: 2**31 is a 400 naming the field, not a 500.
+Id = Annotated[int, Meta(ge=1, le=MAX_INT, description="A record's id")]
+Place = Annotated[int, Meta(ge=1, le=MAX_INT, description="1-based place in the list")]
 
 
 class StepIn(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -40,7 +45,7 @@ class PartIn(Struct, forbid_unknown_fields=True, kw_only=True):
 
 class WorkOrderIn(Struct, forbid_unknown_fields=True, kw_only=True):
     #: The customer site; required when the work order is created.
-    customer_id: int | None = None
+    customer_id: Id | None = None
     #: Default on creation: the next "WO-00001" number.
     number: str | None = None
     external_ref: str | None = None
@@ -51,7 +56,7 @@ class WorkOrderIn(Struct, forbid_unknown_fields=True, kw_only=True):
     due_on: dt.date | None = None
     notes: str | None = None
     #: A contact of the site or of an account above it.
-    contact_id: int | None = None
+    contact_id: Id | None = None
     parts: list[PartIn] | None = None
 
 
@@ -60,8 +65,8 @@ class ProgressIn(Struct, forbid_unknown_fields=True, kw_only=True):
     current step) and what happened to it, and/or how many pieces are done."""
 
     status: ReportedStatus | None = None
-    step_id: int | None = None
-    step_position: int | None = None
+    step_id: Id | None = None
+    step_position: Place | None = None
     step_external_ref: str | None = None
     quantity_done: Decimal | None = None
 
@@ -73,7 +78,7 @@ class ProgressByRefIn(ProgressIn, forbid_unknown_fields=True, kw_only=True):
     work_order_number: str | None = None
     work_order_ref: str | None = None
     part_ref: str | None = None
-    part_position: int | None = None
+    part_position: Place | None = None
 
 
 class StepOut(Struct, kw_only=True):
@@ -107,8 +112,8 @@ class WorkOrderSummary(Struct, kw_only=True):
     external_ref: str | None
     customer_id: int
     title: str
-    kind: str
-    status: str
+    kind: Kind
+    status: Status
     customer_po: str
     due_on: dt.date | None
     completed_on: dt.date | None
@@ -129,7 +134,7 @@ class WorkOrderPage(Struct, kw_only=True):
 
 class ProgressOut(Struct, kw_only=True):
     work_order_id: int
-    work_order_status: str
+    work_order_status: Status
     part: PartOut
 
 

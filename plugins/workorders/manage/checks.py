@@ -21,7 +21,9 @@ QUANTITY_MAX = Decimal("1e10")
 
 
 class FieldError(ValueError):
-    def __init__(self, field: str, msgid: str, status: int = 400, **values: object) -> None:
+    """A value the schema allows that cannot be saved: 422 in the API (409 for a taken key)."""
+
+    def __init__(self, field: str, msgid: str, status: int = 422, **values: object) -> None:
         super().__init__(f"{field}: {msgid.format(**values)}")
         self.field, self.msgid, self.status, self.values = field, msgid, status, values
 

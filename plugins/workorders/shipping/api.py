@@ -13,11 +13,11 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Response, get, post, put
 from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -37,7 +37,7 @@ from plugins.workorders.shipping.inputs import BillOfLadingIn, InputError, Packi
 from plugins.workorders.shipping.visibility import BILL_OF_LADING, MANAGE, PACKING_SLIP
 
 T = TypeVar("T")
-MAX_PAGE = 100
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Records per page (at most 100)")]
 
 
 # --- what the API answers -------------------------------------------------------------------
@@ -208,15 +208,8 @@ async def _get(ctx: RequestContext, model: type[T], record_id: int) -> T:
     return record
 
 
-def _page(limit: int, after: int) -> tuple[int, int]:
-    if not 1 <= limit <= MAX_PAGE:
-        raise ClientException(detail=f"limit: between 1 and {MAX_PAGE}")
-    return limit, max(after, 0)
-
-
 async def _listing(ctx: RequestContext, model: Any, after: int, limit: int, **equal: Any) -> list[Any]:
     """``limit`` rows of ``model`` by id after ``after``, where each given column equals its value."""
-    limit, after = _page(limit, after)
     stmt = select(model).where(model.id > after)
     for column, value in equal.items():
         if value not in (None, ""):
@@ -246,7 +239,7 @@ class ShippingApi(Controller):
         external_ref: FromQuery[str | None] = None,
         customer_id: FromQuery[int | None] = None,
         after: FromQuery[int] = 0,
-        limit: FromQuery[int] = 50,
+        limit: Limit = 50,
     ) -> list[PurchaseOrderOut]:
         """Purchase orders by id, ``limit`` at a time after id ``after``; filter by number, external_ref, customer."""
         orders = await _listing(
@@ -292,7 +285,7 @@ class ShippingApi(Controller):
         number: FromQuery[str | None] = None,
         customer_id: FromQuery[int | None] = None,
         after: FromQuery[int] = 0,
-        limit: FromQuery[int] = 50,
+        limit: Limit = 50,
     ) -> list[PackingSlipOut]:
         slips = await _listing(ctx, PackingSlip, after, limit, number=number, customer_id=customer_id)
         return await packing_slips_out(ctx, slips)
@@ -326,7 +319,7 @@ class ShippingApi(Controller):
         number: FromQuery[str | None] = None,
         customer_id: FromQuery[int | None] = None,
         after: FromQuery[int] = 0,
-        limit: FromQuery[int] = 50,
+        limit: Limit = 50,
     ) -> list[BillOfLadingOut]:
         bills = await _listing(ctx, BillOfLading, after, limit, number=number, customer_id=customer_id)
         return await bills_of_lading_out(ctx, bills)

@@ -11,9 +11,16 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from core import N_
+from core.integers import MAX_INT
+
+#: What the columns hold: an id or a count is refused (400, naming the field) before the database sees it.
+Id = Annotated[int, Meta(ge=1, le=MAX_INT)]
+Count = Annotated[int, Meta(ge=0, le=MAX_INT)]
 
 FREIGHT_TERMS: dict[str, str] = {
     "prepaid": N_("Prepaid"),
@@ -44,12 +51,12 @@ class PurchaseOrderLineIn:
     quantity: Decimal = Decimal(1)
     quantity_shipped: Decimal = Decimal(0)
     #: Price of one unit in minor units of the order's currency (cents).
-    unit_price_minor: int = 0
+    unit_price_minor: Count = 0
 
 
 @dataclass
 class PurchaseOrderIn:
-    customer_id: int
+    customer_id: Id
     #: The customer's PO number.
     number: str
     sales_order_number: str = ""
@@ -73,11 +80,11 @@ class PackingSlipLineIn:
 
 @dataclass
 class PackingSlipIn:
-    customer_id: int
+    customer_id: Id
     #: Empty: the next "PS-" number.
     number: str = ""
-    work_order_id: int | None = None
-    purchase_order_id: int | None = None
+    work_order_id: Id | None = None
+    purchase_order_id: Id | None = None
     shipped_on: dt.date | None = None
     carrier: str = ""
     tracking_number: str = ""
@@ -88,7 +95,7 @@ class PackingSlipIn:
 
 @dataclass
 class BillOfLadingLineIn:
-    pieces: int = 1
+    pieces: Count = 1
     package_type: str = ""
     description: str = ""
     weight_kg: Decimal = Decimal(0)
@@ -97,10 +104,10 @@ class BillOfLadingLineIn:
 
 @dataclass
 class BillOfLadingIn:
-    customer_id: int
+    customer_id: Id
     #: Empty: the next "BOL-" number.
     number: str = ""
-    packing_slip_id: int | None = None
+    packing_slip_id: Id | None = None
     shipped_on: dt.date | None = None
     carrier: str = ""
     pro_number: str = ""

@@ -136,7 +136,7 @@ async def test_upsert_by_number_creates_then_updates(erp, site, tags):
     updated = await erp.put("/api/v1/workorders/by-number/J-100", {"status": "on_hold"})
     assert updated.status_code == 200 and updated.json()["status"] == "on_hold" and updated.json()["kind"] == "service"
     mismatch = await erp.put("/api/v1/workorders/by-number/J-100", {"number": "J-200"})
-    assert mismatch.status_code == 400 and _problem_keys(mismatch) == ["number"]
+    assert mismatch.status_code == 422 and _problem_keys(mismatch) == ["number"]
 
 
 async def test_patch_changes_only_what_is_given(erp, site, tags):
@@ -154,12 +154,12 @@ async def test_patch_changes_only_what_is_given(erp, site, tags):
         ({"kind": "magic"}, 400, "kind"),
         ({"colour": "red"}, 400, "colour"),
         ({"parts": [{"part_number": "X", "quantity": "lots"}]}, 400, "quantity"),
-        ({"parts": [{"part_number": "X", "quantity": -1}]}, 400, "parts[0].quantity"),
-        ({"parts": [{"part_number": "", "steps": []}]}, 400, "parts[0].part_number"),
-        ({"parts": [{"part_number": "X", "steps": [{"name": "Saw", "tag": "Nope"}]}]}, 400, "parts[0].steps[0].tag"),
+        ({"parts": [{"part_number": "X", "quantity": -1}]}, 422, "parts[0].quantity"),
+        ({"parts": [{"part_number": "", "steps": []}]}, 422, "parts[0].part_number"),
+        ({"parts": [{"part_number": "X", "steps": [{"name": "Saw", "tag": "Nope"}]}]}, 422, "parts[0].steps[0].tag"),
         ({"parts": [{"part_number": "X", "steps": [{"tag": "Paint"}]}]}, 400, "name"),
-        ({"customer_id": None}, 400, "customer_id"),
-        ({"title": "x" * 201}, 400, "title"),
+        ({"customer_id": None}, 422, "customer_id"),
+        ({"title": "x" * 201}, 422, "title"),
     ],
 )
 async def test_bad_payloads_get_a_4xx_naming_the_field(erp, site, tags, payload, status, key):
@@ -182,7 +182,7 @@ async def test_another_vendors_ids_are_refused(erp, site, tags, tenant_factory, 
     other = await tenant_factory("other")
     foreign_site = await customer_factory(other, "Foreign")
     refused = await erp.post("/api/v1/workorders", {"customer_id": foreign_site.id})
-    assert refused.status_code == 400 and _problem_keys(refused) == ["customer_id"]
+    assert refused.status_code == 422 and _problem_keys(refused) == ["customer_id"]
     foreign = await make_order(other, foreign_site, "WO-00001")
     async with scoped(db, Scope(other.id)):
         step = await db.scalar(select(ProcessStep).where(ProcessStep.work_order_id == foreign.id).limit(1))
@@ -209,7 +209,7 @@ async def test_contact_must_be_of_the_site(erp, site, tags, tenant, customer_fac
     stranger = await user_factory(tenant, CUSTOMER_ADMIN, await customer_factory(tenant, "Initech"))
     colleague = await user_factory(tenant, CUSTOMER_ADMIN, site)
     refused = await erp.post("/api/v1/workorders", {"customer_id": site.id, "contact_id": stranger.id})
-    assert refused.status_code == 400 and _problem_keys(refused) == ["contact_id"]
+    assert refused.status_code == 422 and _problem_keys(refused) == ["contact_id"]
     ok = await erp.post("/api/v1/workorders", {"customer_id": site.id, "contact_id": colleague.id})
     assert ok.status_code == 201 and ok.json()["contact_id"] == colleague.id
 
@@ -255,12 +255,12 @@ async def test_progress_by_refs_records_events_without_a_user_and_completes(erp,
 @pytest.mark.parametrize(
     ("payload", "status", "key"),
     [
-        ({}, 400, "status"),
+        ({}, 422, "status"),
         ({"status": "finished"}, 400, "status"),
         ({"step_position": 9, "status": "done"}, 404, "step_position"),
-        ({"step_position": 1}, 400, "status"),
-        ({"status": "pending"}, 400, "step_id"),
-        ({"quantity_done": -3}, 400, "quantity_done"),
+        ({"step_position": 1}, 422, "status"),
+        ({"status": "pending"}, 422, "step_id"),
+        ({"quantity_done": -3}, 422, "quantity_done"),
         ({"quantity_done": "many"}, 400, "quantity_done"),
     ],
 )
