@@ -65,6 +65,7 @@ from core.parts import Parts
 from core.people import open_activity
 from core.recent import record_recent
 from core.records import load_record
+from core.row_security import disable_row_security, enable_row_security
 from core.settings import Settings
 from core.storage import StorageError
 from core.uploads import FileKind, content_disposition, display_name, max_upload_bytes, sniff
@@ -128,9 +129,11 @@ __all__ = [
     "create_app",
     "create_customer",
     "create_user",
+    "disable_row_security",
     "display_name",
     "document_status",
     "eligible_contacts",
+    "enable_row_security",
     "flash",
     "form_data",
     "format_money",

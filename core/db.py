@@ -4,6 +4,7 @@ Every ORM select, update and delete of a tenant-owned model gets the current ten
 from one ``do_orm_execute`` listener; for a customer contact, customer-owned rows are further
 restricted to the contact's account and the sites below it. The scope lives on the session
 (``session.info["scope"]``), so a query on a session without a scope fails instead of leaking.
+On PostgreSQL, row-level security (:mod:`core.row_security`) holds the same line in the database.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+
+from core.row_security import PINNED_TENANT, REQUEST, secure_created_tables
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -75,6 +78,9 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[Any]: JSON,
     }
+
+
+event.listen(Base.metadata, "after_create", secure_created_tables)
 
 
 class TenantOwned:
@@ -133,7 +139,26 @@ class Scope:
 
 
 def set_scope(session: AsyncSession | Session, scope: Scope) -> None:
+    pinned = session.info.get(PINNED_TENANT)
+    if pinned is not None and scope.tenant_id != pinned:
+        raise ScopeViolationError(f"this request's session belongs to tenant {pinned}: it cannot change to {scope}")
     session.info["scope"] = scope
+
+
+def open_request(session: AsyncSession | Session) -> None:
+    """Mark ``session`` as a request's: it never sees every tenant in the database (see
+    :func:`pin_tenant`); until then, while the kernel finds the tenant, it sees none."""
+    session.info[REQUEST] = True
+
+
+def pin_tenant(session: AsyncSession | Session, tenant_id: int) -> None:
+    """From now on ``session`` belongs to ``tenant_id``: on PostgreSQL its transactions are set to
+    that tenant (row-level security) and :func:`set_scope` refuses a system scope or another
+    tenant's, so a request cannot drop into the unrestricted kernel mode."""
+    scope = session.info.get("scope")
+    if scope is None or scope.tenant_id != tenant_id:
+        raise ScopeViolationError("scope the session to the tenant before pinning it")
+    session.info[PINNED_TENANT] = tenant_id
 
 
 def get_scope(session: Session) -> Scope:

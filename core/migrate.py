@@ -29,8 +29,14 @@ def alembic_config(url: str, plugins: PluginSet) -> Config:
 
 
 def upgrade(url: str, plugins: PluginSet) -> None:
-    """Bring the database to the newest schema of everything installed. Call outside an event loop."""
-    command.upgrade(alembic_config(url, plugins), "heads")
+    """Bring the database to the newest schema of everything installed. Call outside an event loop.
+
+    On PostgreSQL the upgrade is refused (and rolled back) when a table with a ``tenant_id`` is
+    left without row-level security (:mod:`core.row_security`).
+    """
+    config = alembic_config(url, plugins)
+    config.attributes["check_row_security"] = True
+    command.upgrade(config, "heads")
 
 
 def make_revision(url: str, plugins: PluginSet, plugin: str, message: str) -> None:

@@ -180,6 +180,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from core import enable_row_security
+
 revision = "${name}_0001"
 down_revision = None
 branch_labels = ("$name",)
@@ -204,6 +206,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_${name}_item_customer_id"), "${name}_item", ["customer_id"])
     op.create_index(op.f("ix_${name}_item_tenant_id"), "${name}_item", ["tenant_id"])
+    # PostgreSQL: the vendor's rows only, even for SQL that bypasses the ORM (core.row_security).
+    enable_row_security(op, "${name}_item")
 
 
 def downgrade() -> None:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.db import Base
+from core.row_security import check_row_security, use_every_tenant
 
 config = context.config
 
@@ -28,7 +29,11 @@ def _run(connection):  # type: ignore[no-untyped-def]
         include_object=_own_tables,
     )
     with context.begin_transaction():
+        use_every_tenant(connection)  # a data migration may touch every vendor's rows
         context.run_migrations()
+        if config.attributes.get("check_row_security"):
+            # A tenant-owned table without its policy stops the upgrade (and rolls it back).
+            check_row_security(connection, Base.metadata)
 
 
 async def _main() -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
@@ -31,6 +31,13 @@ from core.db import Base, make_engine
 POSTGRES_ADMIN_URL = os.environ.get(
     "PORTICO_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
+# The tests' databases belong to, and are used by, a role that is neither superuser nor BYPASSRLS,
+# as in production: superusers would walk through row-level security.
+POSTGRES_TEST_ROLE = os.environ.get("PORTICO_TEST_POSTGRES_ROLE", "portico_test_owner")
+_CREATE_ROLE = f"""DO $$ BEGIN
+    CREATE ROLE "{POSTGRES_TEST_ROLE}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$"""
 
 
 @contextlib.asynccontextmanager
@@ -44,9 +51,11 @@ async def empty_database(backend: str, folder: Path) -> AsyncIterator[str]:
     name = f"portico_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await conn.execute(text(_CREATE_ROLE))
+        await conn.execute(text(f'CREATE DATABASE "{name}" OWNER "{POSTGRES_TEST_ROLE}"'))
     try:
-        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+        server = make_url(POSTGRES_ADMIN_URL).set(username=POSTGRES_TEST_ROLE, password=None, database=name)
+        yield server.render_as_string(hide_password=False)
     finally:
         async with admin.connect() as conn:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -13,7 +13,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from core.api import find_api_token
 from core.context import RequestContext
 from core.db import Scope as DbScope
-from core.db import set_scope, valid_customer_path
+from core.db import open_request, pin_tenant, set_scope, valid_customer_path
 from core.hosts import parse_host
 from core.integers import MAX_INT
 from core.settings_admin.security import session_settings
@@ -69,6 +69,7 @@ class ContextMiddleware:
             await self.app(scope, receive, send)
             return
         async with self.portico.sessionmaker() as db:
+            open_request(db)
             scope.setdefault("state", {})[STATE_KEY] = await self._context(db, scope)
             await self.app(scope, receive, send)
 
@@ -86,6 +87,7 @@ class ContextMiddleware:
             log.info("no portal is served at host %r (a vendor's host, PORTICO_BASE_URL or a slug subdomain)", host)
             raise UnknownHostError("No portal is served at this address.")
         set_scope(db, DbScope(tenant.id))
+        pin_tenant(db, tenant.id)  # on PostgreSQL row-level security shows only its rows from now on
         state = await portico.states.get(db, tenant)
         ctx = RequestContext(portico=portico, db=db, tenant=tenant, state=state)
         if scope["path"].startswith(API_PREFIX):

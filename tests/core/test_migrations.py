@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from core.db import Base
 from core.migrate import upgrade
 from core.plugins import build_plugin_set
+from core.row_security import tables_without_row_security, tenant_tables
 
 
 async def test_migrations_produce_the_models_schema(fresh_database_url, portico_backend):
@@ -34,6 +35,11 @@ async def test_migrations_produce_the_models_schema(fresh_database_url, portico_
     async with engine.connect() as conn:
         differences = await conn.run_sync(diff)
         tables = await conn.run_sync(lambda c: c.dialect.get_table_names(c))
+        unsecured = await conn.run_sync(lambda c: tables_without_row_security(c, Base.metadata))
     await engine.dispose()
     assert "core_tenant" in tables and "alembic_version" in tables
     assert differences == []
+    # Every table with a tenant_id, the plugins' too, is behind row-level security on PostgreSQL
+    # (a plugin's migration that forgets it makes the upgrade itself fail).
+    assert unsecured == []
+    assert {"core_user", "quotes_quote", "workorders_order"} <= set(tenant_tables(Base.metadata)) & set(tables)

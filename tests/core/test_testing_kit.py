@@ -17,6 +17,7 @@ from core import VENDOR_ADMIN, Ctx, Manifest, Permission, hookimpl
 from core.accounts import create_customer, scoped
 from core.db import Scope
 from core.models import Customer, Tenant, User
+from core.row_security import use_every_tenant
 
 written: dict[str, dict[str, int]] = {}
 
@@ -59,6 +60,7 @@ async def test_without_shared_data_the_database_is_empty(db, tenant_factory):
 async def test_a_committing_test_writes_for_real(standard, portico, portico_backend):
     # Another connection (the engine's own pool, not the test's) sees the commit.
     async with portico.engine.connect() as conn:
+        await conn.run_sync(use_every_tenant)  # a connection of its own sees no vendor's rows otherwise
         count = await conn.scalar(text("SELECT count(*) FROM core_customer"))
     assert count == 3
     written[portico_backend]["committed_tenant"] = standard.tenant.id

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.migrate import alembic_config
 from core.plugins import build_plugin_set
+from core.row_security import use_every_tenant
 
 
 async def test_existing_vendor_admins_receive_the_settings_permissions(fresh_database_url):
@@ -31,6 +32,7 @@ async def test_existing_vendor_admins_receive_the_settings_permissions(fresh_dat
         )
     await asyncio.to_thread(command.upgrade, config, "heads")
     async with engine.connect() as conn:
+        await conn.run_sync(use_every_tenant)  # a connection of its own sees no vendor's rows otherwise
         grants = (await conn.execute(text("SELECT role_id, permission FROM core_role_permission"))).all()
         version = await conn.scalar(text("SELECT config_version FROM core_tenant"))
     await engine.dispose()
