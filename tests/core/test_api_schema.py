@@ -31,7 +31,7 @@ from core.db import Scope
 from core.models import Tenant
 from plugins.quotes.models import ChangeRequest, Quote
 from plugins.workorders.models import BillOfLading, PackingSlip, PurchaseOrder, WorkOrder, WorkOrderPart
-from tests.core.test_isolation import populate
+from tests.core.isolation.walk import populate
 
 #: Examples per operation and mode: about 15 s per database for the whole API, the same cases every run.
 EXAMPLES = 5
