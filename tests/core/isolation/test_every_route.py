@@ -8,7 +8,6 @@ import pytest
 
 from tests.core.isolation.walk import (
     assert_sees_own_data,
-    path_words,
     routes,
     rows_of_site,
     rows_of_tenant,
@@ -28,7 +27,7 @@ async def test_another_vendors_admin_reaches_nothing_on_any_route(vendors, db, a
     await attacker.login(other.admin)
     await assert_sees_own_data(attacker, app, await rows_of_tenant(db, other.tenant_id))
     shared = texts(await rows_of_tenant(db, other.tenant_id))
-    leaks, requests = await walk(attacker, app, before, shared, victim.site_ids[1], path_words(portico))
+    leaks, requests = await walk(attacker, app, portico, before, shared, victim.site_ids[1])
     assert leaks == []
     assert requests >= len(routes(app))
     db.expunge_all()
@@ -44,7 +43,7 @@ async def test_a_site_contact_reaches_nothing_of_a_sibling_site_on_any_route(ven
     attacker = await client_factory(victim.host)
     await attacker.login(victim.site_contacts[0])
     await assert_sees_own_data(attacker, app, north_rows)
-    leaks, _ = await walk(attacker, app, before, texts(north_rows), south_id, path_words(portico))
+    leaks, _ = await walk(attacker, app, portico, before, texts(north_rows), south_id)
     assert leaks == []
     db.expunge_all()
     assert await rows_of_site(db, victim.tenant_id, south_id) == before

@@ -154,18 +154,28 @@ def routes(app) -> list[tuple[str, str]]:
     return sorted(set(found))
 
 
-def fill(path: str, int_values: Iterable[int], str_values: Iterable[str]) -> list[str]:
+def fill(
+    path: str, int_values: Iterable[int], str_values: Iterable[str], typed: dict[str, list[int]] | None = None
+) -> list[str]:
     params = PARAM.findall(path)
     if not params:
         return [path]
-    choices = [list(int_values) if kind == "int" else list(str_values) for _, kind in params]
-    if len(params) > 1 and all(kind == "int" for _, kind in params):
+    kinds = [kind for _, kind in params]
+    choices = [list(int_values) if kind == "int" else list(str_values) for kind in kinds]
+    combos: Iterable[tuple[object, ...]]
+    if typed is not None and "str" in kinds and "int" in kinds:
+        # /records/{record_type}/{record_id}: each type key with every victim row of its own table
+        # (the other ids name no record of that type); a word that is no type key, with one id.
+        combos = [
+            tuple(word if kind == "str" else number for kind in kinds)
+            for word in choices[kinds.index("str")]
+            for number in typed.get(word) or choices[kinds.index("int")][:1]
+        ]
+    elif len(params) > 1 and all(kind == "int" for kind in kinds):
         # Every slot gets every victim id (rotated, so the slots differ): the first 400 of the
         # product would try only the first few ids in the first slot, at three times the cost.
         ints = choices[0]
-        combos: Iterable[tuple[object, ...]] = (
-            tuple(ints[(i + slot) % len(ints)] for slot in range(len(params))) for i in range(len(ints))
-        )
+        combos = (tuple(ints[(i + slot) % len(ints)] for slot in range(len(params))) for i in range(len(ints)))
     else:
         combos = itertools.islice(itertools.product(*choices), 400)
     urls = []
@@ -175,6 +185,16 @@ def fill(path: str, int_values: Iterable[int], str_values: Iterable[str]) -> lis
             url = url.replace(f"{{{name}:{kind}}}", str(value))
         urls.append(url)
     return urls
+
+
+def typed_ids(portico, victim: dict[str, list[tuple]]) -> dict[str, list[int]]:
+    """Each declared record and document type key, with the victim's ids in that type's table."""
+    plugins = portico.plugins
+    tables = {key: declared.model.__tablename__ for key, declared in plugins.record_types.items()}
+    for key, document in plugins.document_types.items():
+        if document.record_type in tables:
+            tables[key] = tables[document.record_type]
+    return {key: sorted(row[0] for row in victim.get(table, [])) for key, table in tables.items()}
 
 
 def path_words(portico) -> list[str]:
@@ -190,7 +210,7 @@ def form_aimed_at(victim_ids: list[int], customer_id: int) -> dict[str, str]:
     return {"customer_id": str(customer_id), "id": some, "title": "attack", "enabled": "0", "subject": "x"}
 
 
-async def walk(client, app, victim, shared: set[str], victim_customer: int, modules: list[str]):
+async def walk(client, app, portico, victim, shared: set[str], victim_customer: int):
     """Request every route with the victim's ids; return (responses leaking text, requests made).
 
     ``shared`` holds strings the attacker legitimately has too (permission keys, a plugin's fixed
@@ -198,10 +218,11 @@ async def walk(client, app, victim, shared: set[str], victim_customer: int, modu
     """
     secrets = texts(victim) - shared
     victim_ids = ids(victim)
+    words, typed = path_words(portico), typed_ids(portico, victim)
     leaks, count = [], 0
     found_in: dict[str, list[str]] = {}  # most answers are the same "not found" page: search it once
     for method, path in routes(app):
-        for url in fill(path, victim_ids, modules):
+        for url in fill(path, victim_ids, words, typed):
             if method == "GET":
                 response = await client.get(url)
             else:
