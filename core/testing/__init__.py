@@ -134,11 +134,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     class FileAndDatabaseScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            backend = _BACKEND_IN_ID.search(nodeid)
-            file = super()._split_scope(nodeid)
-            return f"{file}[{backend.group(1)}]" if backend else file
+            return unit_of_work(nodeid)
 
     return FileAndDatabaseScheduling(config, log)
+
+
+def unit_of_work(nodeid: str) -> str:
+    """The file of a test id, with its database when it runs on one: what one worker runs."""
+    file = nodeid.split("::", 1)[0]
+    backend = _BACKEND_IN_ID.search(nodeid)
+    return f"{file}[{backend.group(1)}]" if backend else file
 
 
 _BACKEND_PROPERTY = "portico_backend"

@@ -128,3 +128,14 @@ async def test_api_token_gives_a_working_token(standard, api_token, client_facto
         return (await client.inner.get("/api/v1/kit", headers={"authorization": f"Bearer {secret}"})).status_code
 
     assert (await call(allowed), await call(other), await call("wrong")) == (200, 403, 401)
+
+
+def test_under_xdist_a_files_tests_on_each_database_are_one_unit_of_work():
+    from core.testing import unit_of_work
+
+    assert unit_of_work("tests/a.py::test_x[sqlite]") == "tests/a.py[sqlite]"
+    assert unit_of_work("tests/a.py::test_y[postgresql-admin]") == "tests/a.py[postgresql]"
+    assert unit_of_work("tests/a.py::test_z[postgresql]") == unit_of_work("tests/a.py::test_y[postgresql-admin]")
+    assert unit_of_work("tests/a.py::test_z[postgresql]") != unit_of_work("tests/a.py::test_x[sqlite]")
+    assert unit_of_work("tests/a.py::test_plain") == "tests/a.py"
+    assert unit_of_work("tests/a.py::Case::test_in_class[sqlite]") == "tests/a.py[sqlite]"
