@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import logging
 from collections.abc import Sequence
@@ -227,6 +228,10 @@ def create_app(
             if inspect.isawaitable(result):
                 await result
             log.debug("plugin %s started", name)
+        # What start-up built (routes, templates, plugin declarations: 150,000 objects) lives as
+        # long as the process: frozen, it leaves the collector, whose full passes over it paused
+        # every request in flight for a tenth of a second.
+        gc.freeze()
 
     async def shutdown(app: Litestar) -> None:
         if mail_worker is not None:

@@ -6,11 +6,12 @@ in; requests read the finished, immutable :class:`TenantState`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import casbin
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -144,13 +145,9 @@ async def resolve_tenant(db: AsyncSession, host: str, settings: Settings) -> Ten
         label = ""
     default_slug = settings.default_tenant
     own_address = host in LOOPBACK or host == base_url_host(settings)
-    first_two = select(Tenant.id).order_by(Tenant.id).limit(2).scalar_subquery()
-    wanted = [Tenant.host == host, Tenant.id.in_(first_two)]
-    if label:
-        wanted.append(Tenant.slug == label)
-    if default_slug:
-        wanted.append(Tenant.slug == default_slug)
-    candidates = (await db.execute(select(Tenant).where(or_(*wanted)).order_by(Tenant.id))).scalars().all()
+    statement = _tenant_candidates(bool(label), bool(default_slug))
+    values = {"host": host, "label": label, "default_slug": default_slug}
+    candidates = (await db.execute(statement, values)).scalars().all()
     for matches in (
         lambda t: t.host == host,
         lambda t: bool(label) and t.slug == label,
@@ -163,6 +160,19 @@ async def resolve_tenant(db: AsyncSession, host: str, settings: Settings) -> Ten
         return None
     # Nothing matched, so the candidates are exactly the first two tenants: serve the only one.
     return candidates[0] if len(candidates) == 1 else None
+
+
+@functools.cache
+def _tenant_candidates(by_label: bool, by_default: bool) -> Select[Tenant]:
+    """The statement of :func:`resolve_tenant`, built once per shape: it runs on every request,
+    and building it anew cost more than running it."""
+    first_two = select(Tenant.id).order_by(Tenant.id).limit(2).scalar_subquery()
+    wanted = [Tenant.host == bindparam("host"), Tenant.id.in_(first_two)]
+    if by_label:
+        wanted.append(Tenant.slug == bindparam("label"))
+    if by_default:
+        wanted.append(Tenant.slug == bindparam("default_slug"))
+    return select(Tenant).where(or_(*wanted)).order_by(Tenant.id)
 
 
 async def bump_config_version(db: AsyncSession, tenant_id: int) -> None:

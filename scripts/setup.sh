@@ -27,11 +27,31 @@ ensure_venv() {
   fi
 }
 
+# Chromium's install (half a minute on a fresh machine) runs beside the virtualenv's: call
+# start_chromium_install first and ensure_chromium where the browser is needed.
+CHROMIUM_LOG="${TMPDIR:-/tmp}/portico-chromium-install.log"
+install_chromium() {
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+}
+
+start_chromium_install() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "Installing Debian's Chromium for the browser tests (beside the rest) ..."
+  if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then
+    install_chromium >"$CHROMIUM_LOG" 2>&1 &
+    CHROMIUM_INSTALL=$!
+  fi  # else sudo asks for a password: ensure_chromium installs it in the foreground
+}
+
 ensure_chromium() {
+  if [ -n "${CHROMIUM_INSTALL:-}" ]; then
+    wait "$CHROMIUM_INSTALL" || { cat "$CHROMIUM_LOG" >&2; echo "Installing Chromium failed." >&2; exit 1; }
+    CHROMIUM_INSTALL=
+  fi
   if [ ! -x /usr/bin/chromium ]; then
     echo "Installing Debian's Chromium for the browser tests ..."
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+    install_chromium
   fi
 }
 

@@ -139,3 +139,25 @@ def test_under_xdist_a_files_tests_on_each_database_are_one_unit_of_work():
     assert unit_of_work("tests/a.py::test_z[postgresql]") != unit_of_work("tests/a.py::test_x[sqlite]")
     assert unit_of_work("tests/a.py::test_plain") == "tests/a.py"
     assert unit_of_work("tests/a.py::Case::test_in_class[sqlite]") == "tests/a.py[sqlite]"
+
+
+def test_under_xdist_the_files_named_to_start_first_lead_the_queue_postgresql_half_first():
+    from core.testing import start_order
+
+    first = ["tests/walk.py", "tests/cli.py"]
+    queue = ["tests/a.py[sqlite]", "tests/cli.py[sqlite]", "tests/b.py", "tests/walk.py[sqlite]"]
+    queue += ["tests/walk.py[postgresql]", "tests/a.py[postgresql]", "tests/cli.py[postgresql]"]
+    assert sorted(queue, key=lambda unit: start_order(unit, first)) == [
+        "tests/walk.py[postgresql]",
+        "tests/walk.py[sqlite]",
+        "tests/cli.py[postgresql]",
+        "tests/cli.py[sqlite]",
+        "tests/a.py[sqlite]",  # the rest keep the order xdist gave them
+        "tests/b.py",
+        "tests/a.py[postgresql]",
+    ]
+
+
+def test_the_files_this_project_starts_first_exist(pytestconfig):
+    first = pytestconfig.getini("portico_start_first")
+    assert first and all((pytestconfig.rootpath / file).is_file() for file in first), first
