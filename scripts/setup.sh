@@ -21,10 +21,31 @@ ensure_venv() {
   want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing Portico and its dependencies into .venv ..."
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[test]"
+    rm -f "$VENV/.portico-compiled"
+    # uv installs the same packages from the same registry in 3 s where pip took 35 s (it
+    # downloads in parallel); pip stays the fallback where uv cannot be had.
+    if ! { "$VENV/bin/python" -m pip install --quiet uv \
+      && "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" -e "$ROOT[test]"; }; then
+      echo "uv failed; installing with pip instead ..."
+      "$VENV/bin/python" -m pip install --quiet --upgrade pip
+      "$VENV/bin/python" -m pip install --quiet -e "$ROOT[test]"
+    fi
     echo "$want" > "$stamp"
   fi
+}
+
+# Bytecode for everything the tests import, compiled once in the background (it runs beside mypy):
+# otherwise every process of the first run compiles what it imports (4 s more per process).
+start_compiling() {
+  if [ ! -f "$VENV/.portico-compiled" ]; then
+    ("$VENV/bin/python" -m compileall -q "$VENV/lib" "$ROOT/core" "$ROOT/plugins" "$ROOT/tests" >/dev/null 2>&1
+      touch "$VENV/.portico-compiled") &  # a package's own broken example files do not matter
+    COMPILING=$!
+  fi
+}
+
+finish_compiling() {
+  if [ -n "${COMPILING:-}" ]; then wait "$COMPILING" || true; COMPILING=; fi
 }
 
 # Chromium's install (half a minute on a fresh machine) runs beside the virtualenv's: call
