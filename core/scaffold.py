@@ -28,7 +28,7 @@ $name = "$package"
 include = ["$package*"]
 
 [tool.setuptools.package-data]
-"*" = ["templates/**/*", "migrations/**/*"]
+"*" = ["templates/**/*", "migrations/**/*", "translations/*.json"]
 
 [tool.pytest.ini_options]
 asyncio_mode = "auto"
@@ -54,7 +54,7 @@ from core import (
 )
 from sqlalchemy import func, select
 
-from $package.controllers import ${model}Controller
+from $package.pages import ${model}Controller
 from $package.models import $model
 
 manifest = Manifest(name="$name", label="$label", version="0.1.0", description="$label for your customers.")
@@ -110,10 +110,8 @@ class $model(CustomerOwned, Base):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 ''',
-    "$package/controllers.py": '''\
-"""$label pages. Every route declares its permission."""
-
-from typing import Any
+    "$package/pages.py": '''\
+"""$label pages. Every handler declares its permission."""
 
 from core import Ctx, Page, record_recent, render
 from litestar import Controller, get
@@ -126,14 +124,13 @@ from $package.models import $model
 
 class ${model}Controller(Controller):
     path = "/$name"
-    opt: dict[str, Any] = {"permission": "$name.view"}
 
-    @get("/")
+    @get("/", opt={"permission": "$name.view"})
     async def index(self, ctx: Ctx) -> Page:
         items = (await ctx.db.execute(select($model).order_by($model.id.desc()).limit(200))).scalars().all()
         return await render(ctx, "$name/list.html", items=items)
 
-    @get("/{item_id:int}")
+    @get("/{item_id:int}", opt={"permission": "$name.view"})
     async def detail(self, ctx: Ctx, item_id: FromPath[int]) -> Page:
         item = await ctx.db.get($model, item_id)
         if item is None:
@@ -175,6 +172,10 @@ class ${model}Controller(Controller):
 
 Revision ID: ${name}_0001
 Revises:
+
+This creates the scaffold's example table. While nothing is deployed, edit it to create your own
+tables instead (keep the revision id and branch label); once it has run anywhere, leave it as it
+is and add a new revision: `portico db revision --plugin $name -m "what changed"`.
 """
 
 import sqlalchemy as sa

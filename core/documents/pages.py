@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from core.context import Ctx, RequestContext
 from core.declarations import DocumentType, RecordType
 from core.documents.models import Publication
-from core.documents.publishing import DocumentError, document_type, eligible_contacts, publish
+from core.documents.publishing import DocumentError, eligible_contacts, publish, readable_document
 from core.documents.status import SEND_PERMISSION, pdf_url
 from core.documents.visibility import latest_publication, publication_history
 from core.i18n import N_
@@ -33,8 +33,8 @@ log = logging.getLogger("portico.documents")
 
 async def _load(ctx: RequestContext, key: str, record_id: int) -> tuple[DocumentType, RecordType, Any]:
     """The document type and record as this user may see them, or 404."""
-    document = document_type(ctx, key)
-    if document is None or not ctx.can(document.permission):
+    document = readable_document(ctx, key)
+    if document is None:
         raise NotFoundException()
     found = await load_record(ctx, document.record_type, record_id)
     if found is None:

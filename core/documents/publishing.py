@@ -43,6 +43,21 @@ def document_type(ctx: RequestContext, key: str) -> DocumentType | None:
     return document
 
 
+def readable_document(ctx: RequestContext, key: str) -> DocumentType | None:
+    """The document type ``key`` if this user may read its documents: a contact (or anyone)
+    holding its ``permission``, or vendor staff holding its record type's ``staff_permission``
+    (the module's "manage" one), who need not hold the customers' view to send and check them."""
+    document = document_type(ctx, key)
+    if document is None:
+        return None
+    if ctx.can(document.permission):
+        return document
+    kind = ctx.portico.plugins.record_types.get(document.record_type)
+    if kind is not None and kind.staff_permission and ctx.is_staff and ctx.can(kind.staff_permission):
+        return document
+    return None
+
+
 def _declared(ctx: RequestContext, key: str) -> tuple[DocumentType, RecordType]:
     document = document_type(ctx, key)
     if document is None:

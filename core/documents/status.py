@@ -7,7 +7,7 @@ from typing import Any
 
 from core.context import RequestContext
 from core.documents.models import Publication
-from core.documents.publishing import document_type
+from core.documents.publishing import readable_document
 from core.documents.visibility import latest_publication
 
 SEND_PERMISSION = "core.documents.send"
@@ -36,8 +36,8 @@ class DocumentStatus:
 
 async def document_status(ctx: RequestContext, key: str, record: Any) -> DocumentStatus | None:
     """The document of ``record`` as this user sees it; None if the document type is off."""
-    document = document_type(ctx, key)
-    if document is None or not ctx.can(document.permission):
+    document = readable_document(ctx, key)
+    if document is None:
         return None
     return DocumentStatus(
         key=key,

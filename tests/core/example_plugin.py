@@ -21,6 +21,7 @@ from core import (
     CUSTOMER_ADMIN,
     CUSTOMER_USER,
     VENDOR_ADMIN,
+    VENDOR_STAFF,
     ActionItem,
     ActionSource,
     Base,
@@ -75,6 +76,8 @@ def portico_permissions() -> list[Permission]:
     return [
         Permission("notes.view", "See notes", default_roles=(CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN)),
         Permission("notes.add", "Add notes", default_roles=(CUSTOMER_ADMIN, VENDOR_ADMIN)),
+        # The module's staff permission: staff holding it reach notes without the customers' view.
+        Permission("notes.manage", "Manage notes", default_roles=(VENDOR_ADMIN, VENDOR_STAFF), audience="staff"),
     ]
 
 
@@ -132,6 +135,7 @@ def portico_record_types() -> list[RecordType]:
             url=lambda n: f"/notes/{n.id}",
             title=lambda n: n.title,
             visible=_visible,
+            staff_permission="notes.manage",
         )
     ]
 
@@ -179,7 +183,7 @@ class NotesController(Controller):
         )
         return await core.render(ctx, "notes/list.html", notes=notes, greeting=settings["greeting"])
 
-    @get("/{note_id:int}", opt={"permission": "notes.view"})
+    @get("/{note_id:int}", opt={"permission": ("notes.view", "notes.manage")})
     async def detail(self, ctx: Ctx, note_id: FromPath[int]) -> Page:
         note = await ctx.db.scalar(select(Note).where(Note.id == note_id, _visible(ctx)))
         if note is None:

@@ -216,7 +216,7 @@ async def test_saving_roles_with_a_switched_off_permission_is_refused_cleanly(
         grants = [f"{r}:{p}" for r, p in (await db.execute(select(RolePermission.role_id, RolePermission.permission)))]
     response = await client.post("/admin/roles", {"grant": grants})  # includes notes.view
     assert response.status_code == 302
-    assert "switched-off permissions: notes.add, notes.view" in (await client.get("/admin/roles")).text
+    assert "switched-off permissions: notes.add, notes.manage, notes.view" in (await client.get("/admin/roles")).text
 
 
 async def test_dashboard_settings_keep_cards_of_switched_off_modules(client, tenant, user_factory, db, portico):

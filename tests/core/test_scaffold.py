@@ -86,3 +86,14 @@ def test_scaffold_refuses_a_bad_name_or_a_full_folder(tmp_path):
     (tmp_path / "full" / "file").write_text("x")
     with pytest.raises(ValueError, match="not empty"):
         scaffold("fine", tmp_path / "full")
+
+
+def test_the_scaffold_is_in_the_documented_shape(tickets):
+    """Handlers in pages.py, each declaring its own permission; translations shipped as package data."""
+    _, folder = tickets
+    pages = (folder / "portico_tickets" / "pages.py").read_text()
+    assert not (folder / "portico_tickets" / "controllers.py").exists()
+    assert pages.count("@get(") == pages.count('opt={"permission": "tickets.view"}') == 2
+    assert "translations/*.json" in (folder / "pyproject.toml").read_text()
+    first = next((folder / "portico_tickets" / "migrations" / "versions").glob("0001_*.py")).read_text()
+    assert "portico db revision --plugin tickets" in first

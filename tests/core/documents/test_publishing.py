@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN
+from core import CUSTOMER_ADMIN, CUSTOMER_USER, VENDOR_ADMIN, VENDOR_STAFF
 from core.accounts import scoped
 from core.db import Scope
 from core.documents import Publication
@@ -208,3 +208,22 @@ async def test_a_sending_that_loses_the_race_answers_409_with_the_form(shop, log
     lost = await send(staff, note, people["north"], message="Second try")
     assert lost.status_code == 409
     assert "Someone sent this at the same moment" in lost.text and "Second try" in lost.text
+
+
+async def test_staff_with_the_modules_staff_permission_send_without_the_customers_view(
+    shop, login_as, user_factory, db
+):
+    """Staff holding the record type's ``staff_permission`` (notes.manage) and the send permission,
+    but not the customers' ``notes.view``, get the Send button, the dialog and the PDF."""
+    tenant, people, notes = shop
+    clerk = await user_factory(tenant, VENDOR_STAFF, first_name="Clara")
+    staff = await login_as(clerk)
+    note = notes["north"]
+    page = await staff.get(f"/notes/{note.id}")
+    assert page.status_code == 200
+    assert f"/admin/documents/notes.note/{note.id}/send" in page.text  # the Send button
+    dialog = await staff.get(f"/admin/documents/notes.note/{note.id}/send")
+    assert dialog.status_code == 200 and "Nora" in dialog.text
+    assert (await send(staff, note, people["north"])).status_code == 302
+    pdf = await staff.get(f"/documents/notes.note/{note.id}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
