@@ -65,6 +65,15 @@ start_chromium_install() {
   fi  # else sudo asks for a password: ensure_chromium installs it in the foreground
 }
 
+# The tests may start while Chromium installs: the kit's browser fixture waits for this process.
+chromium_beside_tests() {
+  if [ -n "${CHROMIUM_INSTALL:-}" ]; then
+    export PORTICO_CHROMIUM_INSTALLER="$CHROMIUM_INSTALL" PORTICO_CHROMIUM_LOG="$CHROMIUM_LOG"
+  else
+    ensure_chromium
+  fi
+}
+
 ensure_chromium() {
   if [ -n "${CHROMIUM_INSTALL:-}" ]; then
     wait "$CHROMIUM_INSTALL" || { cat "$CHROMIUM_LOG" >&2; echo "Installing Chromium failed." >&2; exit 1; }

@@ -47,13 +47,40 @@ async def live_server(app: Litestar) -> AsyncIterator[str]:
         await task
 
 
+async def _installed(executable: str) -> None:
+    """Wait for an install of Chromium still running beside the tests (``scripts/test`` starts
+    the tests without waiting for it on a fresh machine), then fail if there is no Chromium."""
+    installer = os.environ.get("PORTICO_CHROMIUM_INSTALLER", "")
+    for _ in range(600 * 4):
+        if os.path.exists(executable) or not installer.isdigit() or not _running(int(installer)):
+            break
+        await asyncio.sleep(0.25)
+    if not os.path.exists(executable):
+        log = os.environ.get("PORTICO_CHROMIUM_LOG", "")
+        where = f"; its log: {log}" if log else ""
+        pytest.fail(f"Chromium is not installed at {executable} (the test command installs it{where})")
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs. The installer ended is a zombie until reaped, and nobody reaps
+    it (the test command's shell became pytest), so its state is read rather than signalled."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except OSError:
+        try:
+            os.kill(pid, 0)  # no /proc here
+        except OSError:
+            return False
+        return True
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Any]:
     """Headless Debian Chromium driven by Playwright, shared by the whole run."""
     from playwright.async_api import async_playwright
 
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (the test command installs it)")
+    await _installed(CHROMIUM)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser

@@ -161,3 +161,23 @@ def test_under_xdist_the_files_named_to_start_first_lead_the_queue_postgresql_ha
 def test_the_files_this_project_starts_first_exist(pytestconfig):
     first = pytestconfig.getini("portico_start_first")
     assert first and all((pytestconfig.rootpath / file).is_file() for file in first), first
+
+
+async def test_the_browser_waits_for_a_chromium_install_running_beside_the_tests(tmp_path, monkeypatch):
+    import asyncio
+    import time
+
+    from core.testing.browser import _installed
+
+    executable = tmp_path / "chromium"
+    installer = await asyncio.create_subprocess_exec("sh", "-c", f"sleep 0.5 && touch {executable}")
+    monkeypatch.setenv("PORTICO_CHROMIUM_INSTALLER", str(installer.pid))
+    started = time.monotonic()
+    await _installed(str(executable))
+    assert executable.exists() and time.monotonic() - started >= 0.4
+    await installer.wait()
+    executable.unlink()  # the install ended without a browser: a clear failure, at once
+    started = time.monotonic()
+    with pytest.raises(pytest.fail.Exception, match="Chromium is not installed"):
+        await _installed(str(executable))
+    assert time.monotonic() - started < 5
