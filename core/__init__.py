@@ -70,7 +70,7 @@ from core.settings import Settings
 from core.storage import StorageError
 from core.uploads import FileKind, content_disposition, display_name, max_upload_bytes, sniff
 from core.version import __version__
-from core.web.forms import form_data, form_lists, safe_next
+from core.web.forms import form_data, form_lists, new_submission_key, safe_next, submission_key
 from core.web.inputs import IntegerInput, IntegerInputError
 from core.web.rendering import Page, render
 from core.web.sessions import flash
@@ -163,6 +163,8 @@ __all__ = [
     "record_recent",
     "render",
     "safe_next",
+    "new_submission_key",
+    "submission_key",
     "scoped",
     "seed_thread",
     "send_email",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from litestar import Request
@@ -47,3 +50,23 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 def client_ip(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
+
+
+SUBMISSION_KEY_FIELD = "submission_key"
+_SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def new_submission_key() -> str:
+    """A token for one action form (``<input type="hidden" name="submission_key">``): store it in
+    a ``unique`` column of the row the action writes, and a second submission of the same form (a
+    double click, a resent request) finds that row instead of writing another."""
+    return secrets.token_urlsafe(24)
+
+
+def submission_key(form: Mapping[str, Any]) -> str:
+    """The form's submission key, or "" when it has none or one the server never made."""
+    value = form.get(SUBMISSION_KEY_FIELD) or ""
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        value = value[0] if value else ""
+    value = str(value).strip()
+    return value if _SUBMISSION_KEY.match(value) else ""

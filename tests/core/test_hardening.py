@@ -326,3 +326,15 @@ async def test_a_write_outside_the_scope_answers_404_not_500(portal_factory, thr
     response = await client.post("/careless", {"customer_id": str(south.id)})
     assert response.status_code == 404
     assert (await client.post("/careless", {"customer_id": str(north.id)})).status_code == 201
+
+
+def test_a_submission_key_is_one_the_server_made_or_nothing():
+    from core import new_submission_key, submission_key
+
+    key = new_submission_key()
+    assert key != new_submission_key() and 16 <= len(key) <= 64
+    assert submission_key({"submission_key": key}) == key  # form_data's shape
+    assert submission_key({"submission_key": [key, "other"]}) == key  # form_lists' shape
+    for planted in ("", "short", "x" * 65, "<script>alert(1)</script>x", "a b c d e f g h i j"):
+        assert submission_key({"submission_key": planted}) == ""
+    assert submission_key({}) == ""

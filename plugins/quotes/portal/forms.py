@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from core import N_, is_whole_number
+from core import N_, is_whole_number, submission_key
 
-_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_NAME = 200
 SCOPES = ("line", "lines", "all")
-
-
-def new_submission_key() -> str:
-    """A token each action form carries, so that submitting it twice is recorded once."""
-    return secrets.token_urlsafe(24)
-
-
-def submission_key(form: Mapping[str, Sequence[str]]) -> str:
-    value = first(form, "submission_key")
-    return value if _KEY.match(value) else ""
 
 
 def first(form: Mapping[str, Sequence[str]], name: str) -> str:

@@ -16,12 +16,25 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import select
 
-from core import N_, Ctx, Customer, IntegerInputError, Page, RequestContext, flash, form_lists, record_recent, render
+from core import (
+    N_,
+    Ctx,
+    Customer,
+    IntegerInputError,
+    Page,
+    RequestContext,
+    flash,
+    form_lists,
+    new_submission_key,
+    record_recent,
+    render,
+    submission_key,
+)
 from plugins.quotes.models import LINE_STATUSES, ORDER, QUOTE, STATUSES, Quote
 from plugins.quotes.portal.approvals import approve_lines
 from plugins.quotes.portal.changes import message_problem, request_change
 from plugins.quotes.portal.detail import awaits_approval, load_lines, load_view
-from plugins.quotes.portal.forms import ApprovalForm, first, new_submission_key, read_approval, submission_key
+from plugins.quotes.portal.forms import ApprovalForm, first, read_approval
 from plugins.quotes.portal.listing import (
     ListPage,
     contact_choices,
