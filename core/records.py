@@ -16,9 +16,15 @@ def record_type(ctx: RequestContext, key: str) -> RecordType | None:
     kind = ctx.portico.plugins.record_types.get(key)
     if kind is None or not ctx.state.is_enabled(kind.module):
         return None
-    if ctx.can(kind.permission) or (kind.staff_permission and ctx.is_staff and ctx.can(kind.staff_permission)):
+    if ctx.can(kind.permission) or staff_reach(ctx, kind):
         return kind
     return None
+
+
+def staff_reach(ctx: RequestContext, kind: RecordType) -> bool:
+    """Whether this user is vendor staff holding the type's ``staff_permission``, which opens its
+    records (and their comments, files and documents) without the customers' ``permission``."""
+    return bool(kind.staff_permission) and ctx.is_staff and ctx.can(kind.staff_permission)
 
 
 def visible_records(ctx: RequestContext, kind: RecordType) -> Select[Any]:

@@ -18,6 +18,7 @@ from core.documents.render import render_document
 from core.i18n import N_
 from core.mail import Attachment, send_email
 from core.models import Customer, User
+from core.records import staff_reach
 
 DEFAULT_EMAIL = "core.document_sent"
 PDF = "application/pdf"
@@ -50,12 +51,8 @@ def readable_document(ctx: RequestContext, key: str) -> DocumentType | None:
     document = document_type(ctx, key)
     if document is None:
         return None
-    if ctx.can(document.permission):
-        return document
     kind = ctx.portico.plugins.record_types.get(document.record_type)
-    if kind is not None and kind.staff_permission and ctx.is_staff and ctx.can(kind.staff_permission):
-        return document
-    return None
+    return document if ctx.can(document.permission) or (kind is not None and staff_reach(ctx, kind)) else None
 
 
 def _declared(ctx: RequestContext, key: str) -> tuple[DocumentType, RecordType]:

@@ -40,7 +40,7 @@ class Built:
         if self.app is None:
             # The run's PDF workers outlive each live server (starting them costs seconds).
             self.app = create_app(portico=self.portico, stop_pdf_pool=False)
-            gc.freeze()  # see below
+            gc.freeze()  # its start-up hook, which freezes it in production, runs only on a live server
         return self.app
 
 
